@@ -1,0 +1,174 @@
+using System.Numerics.Tensors;
+
+namespace MlNet.Mlp.Engine;
+
+/// <summary>Settings of <see cref="PerceptronLearner"/>; validated by the trainer that builds them.</summary>
+public sealed record PerceptronLearnerSettings(
+    float LearningRate,
+    int NumberOfIterations,
+    int BatchSize,
+    bool Shuffle,
+    double LossThreshold,
+    float InitialWeightsDiameter,
+    int Seed,
+    bool KeepBestWeights);
+
+/// <summary>What <see cref="PerceptronLearner.Train"/> produces: the weights, the bias and the loss curve.</summary>
+/// <param name="Weights">One weight per feature.</param>
+/// <param name="Bias">The bias b of y = sign(W·X + b).</param>
+/// <param name="LossPerIteration">Σ ωᵢ(Yᵢ − yᵢ)² over the training set with the weights after each pass.</param>
+/// <param name="Converged">Whether a pass ended with the loss at or below the threshold.</param>
+/// <param name="BestIteration">The 1-based pass whose weights were returned.</param>
+public sealed record PerceptronResult(float[] Weights, float Bias, double[] LossPerIteration, bool Converged, int BestIteration);
+
+/// <summary>
+/// The perceptron as the course notes define it: output y = sign(W·X + b) with Y, y ∈ {−1, +1}, trained with the
+/// surrogate-gradient rule W ← W + η(Y − y)X (and b ← b + η(Y − y)), in pattern or batch mode.
+/// </summary>
+/// <remarks>
+/// sign(s) is +1 for s &gt; 0 and −1 otherwise, so that a zero score predicts the negative class exactly as ML.NET's
+/// binary scorer does (PredictedLabel = Score &gt; 0). An example weight ω multiplies both the update and the loss.
+/// The loss after a pass is Σ ω(Y − y)² over the whole training set with the weights the pass ended with. On data
+/// that is not linearly separable the weights keep moving from pass to pass; with <c>KeepBestWeights</c> the weights
+/// of the pass with the lowest loss are returned (Gallant's "pocket" perceptron), otherwise those of the last pass.
+/// </remarks>
+public static class PerceptronLearner
+{
+    /// <summary>How many examples run between two cancellation checks.</summary>
+    private const int CheckAliveInterval = 1024;
+
+    /// <summary>Trains on <paramref name="rowCount"/> rows of a row-major feature matrix.</summary>
+    /// <param name="settings">Learning rate, iterations, batch size (1 = pattern mode, 0 = the whole set), ...</param>
+    /// <param name="features">rowCount × featureCount values, row-major, all finite.</param>
+    /// <param name="featureCount">Features per row.</param>
+    /// <param name="rowCount">Rows to use from the start of <paramref name="features"/>.</param>
+    /// <param name="labels">+1 or −1 per row.</param>
+    /// <param name="exampleWeights">A non-negative weight per row, or null for 1.</param>
+    /// <param name="initialWeights">Weights to continue from (copied), or null to start from random/zero weights.</param>
+    /// <param name="initialBias">Bias to continue from; ignored without <paramref name="initialWeights"/>.</param>
+    /// <param name="checkAlive">Called regularly; throws to cancel.</param>
+    public static PerceptronResult Train(PerceptronLearnerSettings settings,
+        float[] features, int featureCount, int rowCount, float[] labels, float[]? exampleWeights,
+        float[]? initialWeights, float initialBias, Action? checkAlive = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowCount, 1);
+        if ((long)rowCount * featureCount > features.Length)
+            throw new ArgumentException($"features holds {features.Length} values, fewer than {rowCount} rows × {featureCount} features.", nameof(features));
+
+        var random = new Random(settings.Seed);
+        float[] weights = initialWeights is null
+            ? InitialWeights(featureCount, settings.InitialWeightsDiameter, random)
+            : (float[])initialWeights.Clone();
+        float bias = initialWeights is null
+            ? RandomInDiameter(settings.InitialWeightsDiameter, random)
+            : initialBias;
+
+        int batchSize = settings.BatchSize == 0 ? rowCount : Math.Min(settings.BatchSize, rowCount);
+        int[] order = Enumerable.Range(0, rowCount).ToArray();
+        float[] pendingWeights = batchSize > 1 ? new float[featureCount] : [];
+        var losses = new List<double>(settings.NumberOfIterations);
+
+        bool converged = false;
+        double bestLoss = double.PositiveInfinity;
+        int bestIteration = 0;
+        float[] bestWeights = new float[featureCount];
+        float bestBias = 0;
+        for (int iteration = 1; iteration <= settings.NumberOfIterations && !converged; iteration++)
+        {
+            if (settings.Shuffle)
+                random.Shuffle(order);
+            RunPass(settings.LearningRate, batchSize, features, featureCount, labels, exampleWeights,
+                order, weights, ref bias, pendingWeights, checkAlive);
+            double loss = TotalLoss(features, featureCount, rowCount, labels, exampleWeights, weights, bias, checkAlive);
+            losses.Add(loss);
+            converged = loss <= settings.LossThreshold;
+            if (loss < bestLoss || !settings.KeepBestWeights)
+            {
+                bestLoss = loss;
+                bestIteration = iteration;
+                weights.CopyTo(bestWeights, 0);
+                bestBias = bias;
+            }
+        }
+        return new PerceptronResult(bestWeights, bestBias, losses.ToArray(), converged, bestIteration);
+    }
+
+    /// <summary>The perceptron's output: +1 when W·X + b &gt; 0, else −1.</summary>
+    public static float Sign(float score) => score > 0 ? 1f : -1f;
+
+    /// <summary>
+    /// One pass over the rows in <paramref name="order"/>. In pattern mode (batch size 1) each update lands at
+    /// once; in batch mode the updates of a batch are summed against fixed weights and land at its end.
+    /// </summary>
+    private static void RunPass(float learningRate, int batchSize, float[] features, int featureCount,
+        float[] labels, float[]? exampleWeights, int[] order, float[] weights, ref float bias,
+        float[] pendingWeights, Action? checkAlive)
+    {
+        bool patternMode = batchSize == 1;
+        float[] updated = patternMode ? weights : pendingWeights;
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            if (!patternMode)
+            {
+                Array.Clear(pendingWeights);
+            }
+            float pendingBias = 0;
+            int end = Math.Min(start + batchSize, order.Length);
+            for (int position = start; position < end; position++)
+            {
+                if (checkAlive is not null && position % CheckAliveInterval == 0)
+                    checkAlive();
+                int row = order[position];
+                ReadOnlySpan<float> x = features.AsSpan(row * featureCount, featureCount);
+                float error = labels[row] - Sign(TensorPrimitives.Dot(weights, x) + bias);
+                if (error == 0)
+                    continue;
+                float step = learningRate * error * (exampleWeights?[row] ?? 1f);
+                TensorPrimitives.MultiplyAdd(x, step, updated, updated);
+                if (patternMode)
+                    bias += step;
+                else
+                    pendingBias += step;
+            }
+            if (!patternMode)
+            {
+                TensorPrimitives.Add(weights, pendingWeights, weights);
+                bias += pendingBias;
+            }
+        }
+    }
+
+    /// <summary>Σ ω(Y − y)² over all rows, in row order so that the sum is reproducible.</summary>
+    private static double TotalLoss(float[] features, int featureCount, int rowCount, float[] labels,
+        float[]? exampleWeights, float[] weights, float bias, Action? checkAlive)
+    {
+        double loss = 0;
+        for (int row = 0; row < rowCount; row++)
+        {
+            if (checkAlive is not null && row % CheckAliveInterval == 0)
+                checkAlive();
+            float error = labels[row] - Sign(TensorPrimitives.Dot(weights, features.AsSpan(row * featureCount, featureCount)) + bias);
+            loss += (double)(exampleWeights?[row] ?? 1f) * error * error;
+        }
+        return loss;
+    }
+
+    private static float[] InitialWeights(int featureCount, float diameter, Random random)
+    {
+        var weights = new float[featureCount];
+        if (diameter > 0)
+        {
+            for (int i = 0; i < weights.Length; i++)
+                weights[i] = RandomInDiameter(diameter, random);
+        }
+        return weights;
+    }
+
+    /// <summary>Uniform in [−diameter/2, diameter/2], as ML.NET's <c>InitialWeightsDiameter</c>.</summary>
+    private static float RandomInDiameter(float diameter, Random random) =>
+        diameter > 0 ? (float)((random.NextDouble() - 0.5) * diameter) : 0f;
+}

@@ -1,0 +1,108 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+
+namespace MlNet.Mlp.Trainers;
+
+/// <summary>
+/// A training set read once from an <see cref="IDataView"/> into one dense row-major float matrix, the form the
+/// engine trains on. Rows ML.NET's trainers skip are skipped here too, and counted.
+/// </summary>
+internal sealed class DenseTrainingData
+{
+    private DenseTrainingData(float[] features, int featureCount, int rowCount, float[] labels, float[]? weights,
+        long skippedFeatureRows, long skippedLabelRows, long skippedWeightRows)
+    {
+        Features = features;
+        FeatureCount = featureCount;
+        RowCount = rowCount;
+        Labels = labels;
+        Weights = weights;
+        SkippedFeatureRows = skippedFeatureRows;
+        SkippedLabelRows = skippedLabelRows;
+        SkippedWeightRows = skippedWeightRows;
+    }
+
+    /// <summary>RowCount × FeatureCount values, row-major. May be longer than needed.</summary>
+    public float[] Features { get; }
+    public int FeatureCount { get; }
+    public int RowCount { get; }
+    /// <summary>One label per row, as ML.NET's float label cursor reads it (Boolean: 1 or 0; key: 0-based index).</summary>
+    public float[] Labels { get; }
+    /// <summary>One weight per row, or null when no weight column is used.</summary>
+    public float[]? Weights { get; }
+    public long SkippedFeatureRows { get; }
+    public long SkippedLabelRows { get; }
+    public long SkippedWeightRows { get; }
+
+    /// <summary>
+    /// Reads every row of <paramref name="data"/>. Rows with a NaN or infinite feature, a missing label or a
+    /// weight that is not positive and finite are skipped, counted and reported on <paramref name="channel"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When no usable row remains.</exception>
+    public static DenseTrainingData Read(IHost host, IChannel channel, RoleMappedData data, int featureCount)
+    {
+        var options = CursOpt.Label | CursOpt.Features;
+        if (data.Schema.Weight.HasValue)
+            options |= CursOpt.Weight;
+
+        // Knowing the row count up front keeps peak memory at one copy of the features.
+        long? knownRows = data.Data.GetRowCount();
+        int capacity = (int)Math.Min(knownRows ?? 1024, (long)Array.MaxLength / featureCount);
+        float[] features = new float[Math.Max(1, capacity) * (long)featureCount];
+        float[] labels = new float[Math.Max(1, capacity)];
+        float[]? weights = data.Schema.Weight.HasValue ? new float[labels.Length] : null;
+
+        int rows = 0;
+        using var cursor = new FloatLabelCursor(data, options);
+        while (cursor.MoveNext())
+        {
+            host.CheckAlive();
+            if (rows == labels.Length)
+            {
+                int grown = (int)Math.Min((long)labels.Length * 2, (long)Array.MaxLength / featureCount);
+                if (grown <= rows)
+                    throw host.Except($"The training set has more rows than one array can hold ({rows} rows of {featureCount} features).");
+                Array.Resize(ref features, grown * featureCount);
+                Array.Resize(ref labels, grown);
+                if (weights is not null)
+                    Array.Resize(ref weights, grown);
+            }
+            cursor.Features.CopyTo(features.AsSpan(rows * featureCount, featureCount));
+            labels[rows] = cursor.Label;
+            if (weights is not null)
+                weights[rows] = cursor.Weight;
+            rows++;
+        }
+
+        var result = new DenseTrainingData(features, featureCount, rows, labels, weights,
+            cursor.BadFeaturesRowCount, cursor.BadLabelCount, cursor.BadWeightCount);
+        result.ReportSkippedRows(channel, data);
+        if (rows == 0)
+        {
+            throw host.Except(result.SkippedFeatureRows + result.SkippedLabelRows + result.SkippedWeightRows > 0
+                ? $"No valid training rows: every row was skipped ({result.DescribeSkipped(data)})."
+                : "The training set is empty: it has no rows.");
+        }
+        return result;
+    }
+
+    private void ReportSkippedRows(IChannel channel, RoleMappedData data)
+    {
+        if (SkippedFeatureRows + SkippedLabelRows + SkippedWeightRows > 0)
+            channel.Warning($"Skipped {DescribeSkipped(data)} during training; trained on {RowCount} rows.");
+    }
+
+    private string DescribeSkipped(RoleMappedData data)
+    {
+        var parts = new List<string>();
+        if (SkippedFeatureRows > 0)
+            parts.Add($"{SkippedFeatureRows} rows with NaN or infinite values in feature column '{data.Schema.Feature!.Value.Name}'");
+        if (SkippedLabelRows > 0)
+            parts.Add($"{SkippedLabelRows} rows with a missing value in label column '{data.Schema.Label!.Value.Name}'");
+        if (SkippedWeightRows > 0)
+            parts.Add($"{SkippedWeightRows} rows with a zero, negative, NaN or infinite value in weight column '{data.Schema.Weight!.Value.Name}'");
+        return string.Join(", ", parts);
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+
+namespace MlNet.Mlp.Trainers;
+
+/// <summary>
+/// Reading helpers shared by our model loaders. A model file is untrusted input: every count is checked against
+/// the bytes left in the model's block before anything is allocated from it, and every value against its range.
+/// </summary>
+internal static class ModelFormat
+{
+    /// <summary>
+    /// Checks the stream's format version before ML.NET's own check, whose message names ML.NET's version rather
+    /// than our format's.
+    /// </summary>
+    public static void CheckVersion(IHost host, ModelLoadContext ctx, VersionInfo version, string modelName)
+    {
+        uint readable = ctx.Header.ModelVerReadable;
+        if (readable > version.VerWrittenCur)
+        {
+            throw host.ExceptDecode(
+                $"This {modelName} was written in format version 0x{readable:X8}, newer than the newest this version of " +
+                $"MlNet.Mlp reads (0x{version.VerWrittenCur:X8}). Load it with the MlNet.Mlp version that saved it, or a newer one.");
+        }
+        ctx.CheckAtModel(version);
+    }
+
+    /// <summary>Bytes left in the current model block.</summary>
+    public static long RemainingBytes(ModelLoadContext ctx) =>
+        ctx.FpMin + ctx.Header.FpModel + ctx.Header.CbModel - ctx.Reader.BaseStream.Position;
+
+    /// <summary>Reads an element count and checks it against the bytes that remain.</summary>
+    public static int ReadCount(IHost host, ModelLoadContext ctx, int bytesPerElement, string what, int minimum = 0)
+    {
+        int count = ctx.Reader.ReadInt32();
+        if (count < minimum)
+            throw host.ExceptDecode($"Corrupt model file: {what} is {count}, expected at least {minimum}.");
+        long remaining = RemainingBytes(ctx);
+        if ((long)count * bytesPerElement > remaining)
+            throw host.ExceptDecode($"Corrupt model file: {what} is {count}, but only {remaining} bytes of the model remain.");
+        return count;
+    }
+
+    public static float[] ReadFiniteSingles(IHost host, ModelLoadContext ctx, int count, string what)
+    {
+        if ((long)count * sizeof(float) > RemainingBytes(ctx))
+            throw host.ExceptDecode($"Corrupt model file: {what} is cut short.");
+        var values = new float[count];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = ReadFiniteSingle(host, ctx, what);
+        return values;
+    }
+
+    public static float ReadFiniteSingle(IHost host, ModelLoadContext ctx, string what)
+    {
+        float value = ctx.Reader.ReadSingle();
+        if (!float.IsFinite(value))
+            throw host.ExceptDecode($"Corrupt model file: {what} holds a non-finite value ({value}).");
+        return value;
+    }
+
+    public static double[] ReadDoubles(IHost host, ModelLoadContext ctx, string what)
+    {
+        int count = ReadCount(host, ctx, sizeof(double), $"the length of {what}");
+        var values = new double[count];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = ctx.Reader.ReadDouble();
+        return values;
+    }
+
+    public static void WriteDoubles(ModelSaveContext ctx, IReadOnlyList<double> values)
+    {
+        ctx.Writer.Write(values.Count);
+        foreach (double value in values)
+            ctx.Writer.Write(value);
+    }
+
+    public static bool ReadBoolean(IHost host, ModelLoadContext ctx, string what)
+    {
+        byte value = ctx.Reader.ReadByte();
+        if (value > 1)
+            throw host.ExceptDecode($"Corrupt model file: {what} is {value}, expected 0 or 1.");
+        return value == 1;
+    }
+}

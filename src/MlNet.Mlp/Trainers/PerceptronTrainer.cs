@@ -1,0 +1,203 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using MlNet.Mlp.Engine;
+using MlNet.Mlp.Trainers;
+
+namespace MlNet.Mlp;
+
+/// <summary>
+/// Trains the classic perceptron of the course notes for binary classification: y = sign(W·X + b), updated with
+/// W ← W + η(Y − y)X in pattern mode (one example at a time) or batch mode.
+/// </summary>
+/// <remarks>
+/// <para>Create it with <c>mlContext.BinaryClassification.Trainers.Perceptron(...)</c>.</para>
+/// <para>Trainer characteristics: machine learning task binary classification; normalisation needed: yes;
+/// caching needed: no (the trainer reads the data once into memory); required NuGet: MlNet.Mlp.</para>
+/// <para>Input: a Boolean label column and a known-size vector of <see cref="float"/> features; an optional
+/// float example-weight column. Output: <c>Score</c> (W·X + b, not a probability) and <c>PredictedLabel</c>
+/// (Score &gt; 0). Like ML.NET's AveragedPerceptron it produces no <c>Probability</c>: append
+/// <c>mlContext.BinaryClassification.Calibrators.Platt()</c> when one is needed.</para>
+/// <para>Rows with NaN or infinite features are skipped and counted in the log. Unlike ML.NET's
+/// AveragedPerceptron, the example weight multiplies each update.</para>
+/// </remarks>
+public sealed class PerceptronTrainer
+    : TrainerEstimatorBase<BinaryPredictionTransformer<PerceptronModelParameters>, PerceptronModelParameters>
+{
+    internal const string LoadName = "MlNetMlpPerceptron";
+
+    /// <summary>Options of <see cref="PerceptronTrainer"/>. Every default works on normalised features.</summary>
+    public sealed class Options
+    {
+        /// <summary>Name of the Boolean label column. Default <c>"Label"</c>.</summary>
+        public string LabelColumnName = DefaultColumnNames.Label;
+
+        /// <summary>Name of the feature column, a known-size vector of Single. Default <c>"Features"</c>.</summary>
+        public string FeatureColumnName = DefaultColumnNames.Features;
+
+        /// <summary>Name of the optional example-weight column (Single, positive); null for none. Default null.</summary>
+        public string? ExampleWeightColumnName;
+
+        /// <summary>The learning rate η in W ← W + η(Y − y)X. Default 1. Range: &gt; 0 and finite.</summary>
+        /// <remarks>With zero initial weights η only scales the weights, so it does not change the predictions.</remarks>
+        public float LearningRate = PerceptronDefaults.LearningRate;
+
+        /// <summary>The maximum number of passes over the training set. Default 100. Range: ≥ 1.</summary>
+        public int NumberOfIterations = PerceptronDefaults.NumberOfIterations;
+
+        /// <summary>
+        /// Examples per update: 1 is pattern mode (update after each example), n &gt; 1 sums the updates of n examples
+        /// computed with the same weights, 0 uses the whole training set per update (batch mode). Default 1. Range: ≥ 0.
+        /// </summary>
+        public int BatchSize = 1;
+
+        /// <summary>Whether to shuffle the training set before every pass (seeded). Default true.</summary>
+        public bool Shuffle = true;
+
+        /// <summary>
+        /// Training stops when the total loss Σ ω(Y − y)² of a pass is at or below this. Default 0 (stop when a pass
+        /// makes no mistake). Range: ≥ 0 and finite.
+        /// </summary>
+        public double LossThreshold;
+
+        /// <summary>
+        /// Initial weights and bias are drawn uniformly from [−d/2, d/2]; 0 starts from zeros. Default 0. Range: ≥ 0 and finite.
+        /// </summary>
+        public float InitialWeightsDiameter;
+
+        /// <summary>
+        /// Whether to return the weights of the pass with the lowest training loss (Gallant's "pocket" perceptron)
+        /// rather than those of the last pass. On data that is not linearly separable the last pass's weights depend
+        /// on where training happened to stop; the pocket keeps the best seen. Default true.
+        /// </summary>
+        public bool KeepBestWeights = true;
+
+        /// <summary>Seed for shuffling and initial weights; null takes one from the MLContext's seed. Default null.</summary>
+        public int? Seed;
+
+        internal void Validate()
+        {
+            CheckName(LabelColumnName, nameof(LabelColumnName));
+            CheckName(FeatureColumnName, nameof(FeatureColumnName));
+            if (ExampleWeightColumnName is not null)
+                CheckName(ExampleWeightColumnName, nameof(ExampleWeightColumnName));
+            OptionChecks.Positive(LearningRate, nameof(LearningRate));
+            OptionChecks.AtLeast(NumberOfIterations, 1, nameof(NumberOfIterations));
+            OptionChecks.AtLeast(BatchSize, 0, nameof(BatchSize));
+            OptionChecks.NonNegative(LossThreshold, nameof(LossThreshold));
+            OptionChecks.NonNegative(InitialWeightsDiameter, nameof(InitialWeightsDiameter));
+        }
+
+        private static void CheckName(string name, string option)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+                throw new ArgumentOutOfRangeException(option, name, $"{option} must name a column, but is '{name}'.");
+        }
+    }
+
+    private readonly Options _options;
+
+    internal PerceptronTrainer(IHostEnvironment env, Options options)
+        : base(Contracts.CheckRef(env, nameof(env)).Register(LoadName),
+            TrainerUtils.MakeR4VecFeature(ValidatedOptions(options).FeatureColumnName),
+            TrainerUtils.MakeBoolScalarLabel(options.LabelColumnName),
+            TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
+    {
+        _options = options;
+        Info = new TrainerInfo(normalization: true, caching: false, supportIncrementalTrain: true);
+    }
+
+    /// <inheritdoc/>
+    public override TrainerInfo Info { get; }
+
+    /// <inheritdoc/>
+
+    protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
+
+    /// <summary>Continues training from <paramref name="modelParameters"/> on <paramref name="trainData"/>.</summary>
+    public BinaryPredictionTransformer<PerceptronModelParameters> Fit(IDataView trainData, PerceptronModelParameters modelParameters)
+    {
+        Host.CheckValue(modelParameters, nameof(modelParameters));
+        return TrainTransformer(trainData, initPredictor: modelParameters);
+    }
+
+    private static Options ValidatedOptions(Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
+    /// <inheritdoc/>
+
+    protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) =>
+    [
+        new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+        new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+    ];
+
+    /// <inheritdoc/>
+
+    protected override void CheckLabelCompatible(SchemaShape.Column labelCol)
+    {
+        if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || labelCol.ItemType != BooleanDataViewType.Instance)
+        {
+            throw Host.ExceptSchemaMismatch(nameof(labelCol), "label", LabelColumn.Name, "Boolean",
+                labelCol.GetTypeString());
+        }
+    }
+
+    /// <inheritdoc/>
+
+    protected override PerceptronModelParameters TrainModelCore(TrainContext context)
+    {
+        Host.CheckValue(context, nameof(context));
+        RoleMappedData data = context.TrainingSet;
+        data.CheckFeatureFloatVector(out int featureCount);
+        var initial = context.InitialPredictor as PerceptronModelParameters;
+        Host.CheckParam(context.InitialPredictor is null || initial is not null, nameof(context),
+            "The model to continue from is not a PerceptronModelParameters.");
+        if (initial is not null && initial.FeatureCount != featureCount)
+        {
+            throw Host.ExceptParam(nameof(context),
+                $"The model to continue from has {initial.FeatureCount} features, but feature column '{FeatureColumn.Name}' has {featureCount}.");
+        }
+
+        using IChannel channel = Host.Start("Training");
+        DenseTrainingData training = DenseTrainingData.Read(Host, channel, data, featureCount);
+        float[] signs = new float[training.RowCount];
+        for (int i = 0; i < signs.Length; i++)
+            signs[i] = training.Labels[i] > 0 ? 1f : -1f;
+
+        var settings = new PerceptronLearnerSettings(_options.LearningRate, _options.NumberOfIterations, _options.BatchSize,
+            _options.Shuffle, _options.LossThreshold, _options.InitialWeightsDiameter, _options.Seed ?? Host.Rand.Next(), _options.KeepBestWeights);
+        PerceptronResult result = PerceptronLearner.Train(settings, training.Features, featureCount, training.RowCount,
+            signs, training.Weights, initial?.Weights.ToArray(), initial?.Bias ?? 0f, Host.CheckAlive);
+
+        if (!result.Weights.All(float.IsFinite) || !float.IsFinite(result.Bias))
+        {
+            throw Host.Except("The perceptron's weights became NaN or infinite. Normalise the features " +
+                "(e.g. NormalizeMeanVariance) or lower the LearningRate.");
+        }
+        channel.Info($"Perceptron: {result.LossPerIteration.Length} iterations on {training.RowCount} rows; " +
+            $"last loss {result.LossPerIteration[^1]}; converged: {result.Converged}; returned the weights of iteration {result.BestIteration}.");
+        return new PerceptronModelParameters(Host, result.Weights, result.Bias,
+            new PerceptronTrainingReport(result.LossPerIteration, result.Converged, result.BestIteration));
+    }
+
+    /// <inheritdoc/>
+
+    protected override BinaryPredictionTransformer<PerceptronModelParameters> MakeTransformer(
+        PerceptronModelParameters model, DataViewSchema trainSchema) =>
+        new(Host, model, trainSchema, FeatureColumn.Name);
+}
+
+/// <summary>Defaults shared by both <c>Perceptron</c> catalog overloads and <see cref="PerceptronTrainer.Options"/>.</summary>
+internal static class PerceptronDefaults
+{
+    public const float LearningRate = 1f;
+    public const int NumberOfIterations = 100;
+}
