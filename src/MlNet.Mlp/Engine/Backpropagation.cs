@@ -1,0 +1,216 @@
+using System.Numerics.Tensors;
+using MlNet.Mlp.Kernels;
+
+namespace MlNet.Mlp.Engine;
+
+/// <summary>
+/// Forward pass, loss and error backpropagation for one mini-batch of a network, with every buffer allocated once
+/// for the largest batch so the training loop allocates nothing per batch.
+/// </summary>
+/// <remarks>
+/// For layer l with input x (the previous layer's output, after dropout), W̃ = W ⊙ M_W (DropConnect) or W:
+/// forward a = x·W̃ᵀ + b, h = Φ(a), x_next = h ⊙ M_h (dropout, hidden layers only);
+/// backward δ_L = ∂L/∂a_L from the loss, then ∂L/∂W = (δᵀ·x) ⊙ M_W + λW, ∂L/∂b = Σ_rows δ, and
+/// δ_(l−1) = (δ·W̃) ⊙ M_h ⊙ Φ'(h_(l−1)). Masks hold 0 or 1/(1−p) (inverted dropout), so nothing changes at
+/// inference. The masks are drawn by <see cref="SampleMasks"/> and stay fixed until the next call, which is what
+/// lets gradient checks perturb weights under the same masks.
+/// </remarks>
+internal sealed class Backpropagation
+{
+    private readonly MlpNetwork network;
+    private readonly DenseLayer[] layers;
+    private readonly LossFunction loss;
+    private readonly float dropoutRate;
+    private readonly float dropConnectRate;
+    private readonly int numberOfThreads;
+
+    // Per layer, MaxRows×OutputCount: h = Φ(a) before dropout, the layer's output after dropout (the same array
+    // when there is no dropout), the dropout mask and δ = ∂L/∂a.
+    private readonly float[][] activations;
+    private readonly float[][] dropoutOutputs;
+    private readonly float[]?[] dropoutMasks;
+    private readonly float[][] deltas;
+    // Per layer, OutputCount×InputCount: the DropConnect mask and the masked weights W ⊙ M actually used.
+    private readonly float[]?[] dropConnectMasks;
+    private readonly float[]?[] maskedWeights;
+    private readonly float[] outputLogits;
+
+    public Backpropagation(MlpNetwork network, LossFunction loss, int maxRows, float dropoutRate, float dropConnectRate, int numberOfThreads)
+    {
+        this.network = network;
+        layers = network.Layers.ToArray();
+        this.loss = loss;
+        MaxRows = maxRows;
+        this.dropoutRate = dropoutRate;
+        this.dropConnectRate = dropConnectRate;
+        this.numberOfThreads = numberOfThreads;
+
+        int count = layers.Length;
+        activations = new float[count][];
+        dropoutOutputs = new float[count][];
+        dropoutMasks = new float[count][];
+        deltas = new float[count][];
+        dropConnectMasks = new float[count][];
+        maskedWeights = new float[count][];
+        WeightGradients = new float[count][];
+        BiasGradients = new float[count][];
+        for (int l = 0; l < count; l++)
+        {
+            DenseLayer layer = layers[l];
+            int size = maxRows * layer.OutputCount;
+            activations[l] = new float[size];
+            deltas[l] = new float[size];
+            bool hidden = l < count - 1;
+            if (hidden && dropoutRate > 0)
+            {
+                dropoutMasks[l] = new float[size];
+                dropoutOutputs[l] = new float[size];
+            }
+            else
+            {
+                dropoutOutputs[l] = activations[l];
+            }
+            if (dropConnectRate > 0)
+            {
+                dropConnectMasks[l] = new float[layer.WeightArray.Length];
+                maskedWeights[l] = new float[layer.WeightArray.Length];
+            }
+            WeightGradients[l] = new float[layer.WeightArray.Length];
+            BiasGradients[l] = new float[layer.OutputCount];
+        }
+        outputLogits = new float[maxRows * network.OutputCount];
+    }
+
+    /// <summary>Largest batch the buffers hold.</summary>
+    public int MaxRows { get; }
+
+    /// <summary>∂L/∂W per layer after <see cref="Backward"/>, including the L2 term λW.</summary>
+    public float[][] WeightGradients { get; }
+
+    /// <summary>∂L/∂b per layer after <see cref="Backward"/>.</summary>
+    public float[][] BiasGradients { get; }
+
+    /// <summary>The network's outputs Φ(a) for the rows of the last <see cref="Forward"/>.</summary>
+    public ReadOnlySpan<float> Outputs => activations[^1];
+
+    /// <summary>The output layer's pre-activations for the rows of the last <see cref="Forward"/>.</summary>
+    public ReadOnlySpan<float> OutputLogits => outputLogits;
+
+    /// <summary>Draws new dropout masks for <paramref name="rows"/> rows and new DropConnect masks: each entry is
+    /// 0 with probability p, else 1/(1−p). One DropConnect mask is shared by the whole mini-batch.</summary>
+    public void SampleMasks(DeterministicRandom random, int rows)
+    {
+        for (int l = 0; l < layers.Length; l++)
+        {
+            if (dropoutMasks[l] is { } unitMask)
+                FillMask(unitMask.AsSpan(0, rows * layers[l].OutputCount), dropoutRate, random);
+            if (dropConnectMasks[l] is { } weightMask)
+                FillMask(weightMask, dropConnectRate, random);
+        }
+    }
+
+    /// <summary>
+    /// Forward pass of <paramref name="rows"/> rows of <paramref name="x"/>. In training mode the current masks
+    /// apply; otherwise this is exactly inference.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> x, int rows, bool training)
+    {
+        ReadOnlySpan<float> input = x;
+        for (int l = 0; l < layers.Length; l++)
+        {
+            DenseLayer layer = layers[l];
+            int size = rows * layer.OutputCount;
+            bool isOutput = l == layers.Length - 1;
+            Span<float> h = activations[l].AsSpan(0, size);
+            Span<float> a = isOutput ? outputLogits.AsSpan(0, size) : h;
+            layer.ComputePreActivations(input, rows, WeightsInUse(l, training), a, numberOfThreads);
+            ActivationFunctions.Forward(layer.Activation, a, h, rows, layer.OutputCount);
+            if (training && dropoutMasks[l] is { } mask)
+            {
+                TensorPrimitives.Multiply(h, mask.AsSpan(0, size), dropoutOutputs[l].AsSpan(0, size));
+                input = dropoutOutputs[l].AsSpan(0, size);
+            }
+            else
+            {
+                input = h;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loss of the last <see cref="Forward"/>: returns Σ w_i·L_i and Σ w_i, and when <paramref name="computeGradient"/>
+    /// is set, stores δ_L = ∂L/∂a_L for the weighted batch mean, ready for <see cref="Backward"/>.
+    /// </summary>
+    public (double WeightedLoss, double WeightSum) Loss(ReadOnlySpan<float> targets, ReadOnlySpan<float> exampleWeights, int rows, bool computeGradient)
+    {
+        int outputs = network.OutputCount;
+        int size = rows * outputs;
+        return LossFunctions.Evaluate(loss, network.OutputLayer.Activation, outputLogits.AsSpan(0, size),
+            activations[^1].AsSpan(0, size), targets, exampleWeights, rows, outputs,
+            computeGradient ? deltas[^1].AsSpan(0, size) : Span<float>.Empty);
+    }
+
+    /// <summary>
+    /// Backpropagates δ_L from <see cref="Loss"/> through a training-mode <see cref="Forward"/> of the same
+    /// <paramref name="x"/>, filling <see cref="WeightGradients"/> (plus λW when <paramref name="l2"/> &gt; 0)
+    /// and <see cref="BiasGradients"/>.
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> x, int rows, float l2)
+    {
+        for (int l = layers.Length - 1; l >= 0; l--)
+        {
+            DenseLayer layer = layers[l];
+            ReadOnlySpan<float> delta = deltas[l].AsSpan(0, rows * layer.OutputCount);
+            ReadOnlySpan<float> input = l == 0 ? x : dropoutOutputs[l - 1].AsSpan(0, rows * layer.InputCount);
+            ComputeParameterGradients(l, delta, input, rows, l2);
+            if (l > 0)
+                PropagateToPreviousLayer(l, delta, rows);
+        }
+    }
+
+    /// <summary>∂L/∂W = (δᵀ·x) ⊙ M_W + λW and ∂L/∂b = column sums of δ.</summary>
+    private void ComputeParameterGradients(int l, ReadOnlySpan<float> delta, ReadOnlySpan<float> input, int rows, float l2)
+    {
+        DenseLayer layer = layers[l];
+        float[] weightGradient = WeightGradients[l];
+        Gemm.Multiply(transposeA: true, transposeB: false, layer.OutputCount, layer.InputCount, rows,
+            delta, layer.OutputCount, input, layer.InputCount, weightGradient, layer.InputCount, accumulate: false, numberOfThreads);
+        if (dropConnectMasks[l] is { } mask)
+            TensorPrimitives.Multiply(weightGradient, mask, weightGradient);
+        if (l2 > 0)
+            TensorPrimitives.MultiplyAdd(layer.WeightArray, l2, weightGradient, weightGradient);
+        Kernels.Bias.SumRows(delta, rows, layer.OutputCount, BiasGradients[l], accumulate: false);
+    }
+
+    /// <summary>δ_(l−1) = (δ_l·W̃_l) ⊙ M_h ⊙ Φ'(h_(l−1)).</summary>
+    private void PropagateToPreviousLayer(int l, ReadOnlySpan<float> delta, int rows)
+    {
+        DenseLayer layer = layers[l];
+        DenseLayer previous = layers[l - 1];
+        Span<float> previousDelta = deltas[l - 1].AsSpan(0, rows * previous.OutputCount);
+        Gemm.Multiply(transposeA: false, transposeB: false, rows, layer.InputCount, layer.OutputCount,
+            delta, layer.OutputCount, WeightsInUse(l, training: true), layer.InputCount, previousDelta, layer.InputCount, accumulate: false, numberOfThreads);
+        if (dropoutMasks[l - 1] is { } mask)
+            TensorPrimitives.Multiply(previousDelta, mask.AsSpan(0, previousDelta.Length), previousDelta);
+        ActivationFunctions.Backward(previous.Activation, activations[l - 1], previousDelta, rows, previous.OutputCount);
+    }
+
+    /// <summary>W, or in training with DropConnect, W ⊙ M recomputed from the current W (so weight updates and
+    /// gradient-check perturbations are seen).</summary>
+    private ReadOnlySpan<float> WeightsInUse(int l, bool training)
+    {
+        float[] weights = layers[l].WeightArray;
+        if (!training || dropConnectMasks[l] is not { } mask)
+            return weights;
+        float[] masked = maskedWeights[l]!;
+        TensorPrimitives.Multiply(weights, mask, masked);
+        return masked;
+    }
+
+    private static void FillMask(Span<float> mask, float rate, DeterministicRandom random)
+    {
+        float kept = 1f / (1f - rate);
+        for (int i = 0; i < mask.Length; i++)
+            mask[i] = random.NextFloat() < rate ? 0f : kept;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Numerics.Tensors;
+using MlNet.Mlp.Kernels;
+
+namespace MlNet.Mlp.Engine;
+
+/// <summary>
+/// A fully connected layer: a = W·x + b, h = Φ(a), with W stored <see cref="OutputCount"/>×<see cref="InputCount"/>
+/// row-major (row j holds the weights into output unit j) and one bias per output.
+/// </summary>
+public sealed class DenseLayer
+{
+    internal readonly float[] WeightArray;
+    internal readonly float[] BiasArray;
+
+    /// <summary>Creates a layer from given parameters (e.g. deserialised ones); the spans are copied.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or the activation is unknown.</exception>
+    /// <exception cref="ArgumentException">The spans do not have out×in and out elements, or hold NaN/∞.</exception>
+    public DenseLayer(int inputCount, int outputCount, Activation activation, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputCount, 1);
+        if (!Enum.IsDefined(activation))
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        if (weights.Length != inputCount * outputCount)
+            throw new ArgumentException($"Expected {outputCount}×{inputCount} = {outputCount * inputCount} weights, got {weights.Length}.", nameof(weights));
+        if (bias.Length != outputCount)
+            throw new ArgumentException($"Expected {outputCount} biases, got {bias.Length}.", nameof(bias));
+        if (!AllFinite(weights) || !AllFinite(bias))
+            throw new ArgumentException("Layer parameters must be finite (no NaN or infinity).", nameof(weights));
+        InputCount = inputCount;
+        OutputCount = outputCount;
+        Activation = activation;
+        WeightArray = weights.ToArray();
+        BiasArray = bias.ToArray();
+    }
+
+    /// <summary>Number of inputs (columns of W).</summary>
+    public int InputCount { get; }
+
+    /// <summary>Number of units (rows of W, length of b).</summary>
+    public int OutputCount { get; }
+
+    /// <summary>The activation Φ applied to a = W·x + b.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>W, <see cref="OutputCount"/>×<see cref="InputCount"/> row-major: W[j, i] = Weights[j·InputCount + i].</summary>
+    public ReadOnlySpan<float> Weights => WeightArray;
+
+    /// <summary>b, one per output unit.</summary>
+    public ReadOnlySpan<float> Bias => BiasArray;
+
+    /// <summary>A deep copy.</summary>
+    public DenseLayer Clone() => new(InputCount, OutputCount, Activation, WeightArray, BiasArray);
+
+    /// <summary>
+    /// Z = X·Wᵀ + 1·bᵀ for a rows×InputCount block X, written rows×OutputCount into <paramref name="z"/>.
+    /// <paramref name="weights"/> is normally <see cref="WeightArray"/>, or the DropConnect-masked copy in training.
+    /// </summary>
+    internal void ComputePreActivations(ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> weights, Span<float> z, int numberOfThreads)
+    {
+        Gemm.Multiply(transposeA: false, transposeB: true, rows, OutputCount, InputCount,
+            x, InputCount, weights, InputCount, z, OutputCount, accumulate: false, numberOfThreads);
+        Kernels.Bias.AddToRows(z, rows, OutputCount, BiasArray);
+    }
+
+    /// <summary>a = W·x + b for one row by dot products: a single row gains nothing from a packed matrix product.</summary>
+    internal void ComputePreActivations(ReadOnlySpan<float> x, Span<float> a)
+    {
+        for (int j = 0; j < OutputCount; j++)
+            a[j] = TensorPrimitives.Dot(WeightArray.AsSpan(j * InputCount, InputCount), x) + BiasArray[j];
+    }
+
+    internal bool ParametersAreFinite() => AllFinite(WeightArray) && AllFinite(BiasArray);
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        // x − x is 0 for finite x and NaN for NaN/±∞, so one sum detects any non-finite value.
+        float sum = 0f;
+        foreach (float value in values)
+            sum += value - value;
+        return sum == 0f;
+    }
+}

@@ -1,0 +1,173 @@
+using MlNet.Mlp.Kernels;
+
+namespace MlNet.Mlp.Engine;
+
+/// <summary>
+/// The per-example loss L_i and the target layout it expects. Every loss is averaged over a mini-batch with the
+/// example weights w_i: L = Σ_i w_i·L_i / Σ_i w_i (plain mean when no weights are given).
+/// </summary>
+public enum LossFunction
+{
+    /// <summary>
+    /// L_i = ½ Σ_j (y_ij − o_ij)² over the outputs, as in the course notes (scikit-learn's squared_loss also
+    /// divides by the output count; PyTorch's MSELoss drops the ½). Any output activation: Identity for regression,
+    /// Sigmoid or Softmax to use it for classification. Targets: rows×OutputCount values.
+    /// </summary>
+    SquaredError,
+
+    /// <summary>
+    /// Multiclass cross-entropy L_i = −log softmax(a_i)_k = logΣ_j e^(a_ij) − a_ik, computed from the logits with
+    /// log-sum-exp. Output activation must be Softmax. Targets: one class index k ∈ {0 … OutputCount−1} per row,
+    /// stored as a float.
+    /// </summary>
+    SoftmaxCrossEntropy,
+
+    /// <summary>
+    /// Binary (or multi-label) cross-entropy L_i = Σ_j max(a_ij, 0) − a_ij·y_ij + log(1 + e^−|a_ij|), the stable
+    /// logit form of −y log σ(a) − (1−y) log(1−σ(a)). Output activation must be Sigmoid. Targets: rows×OutputCount
+    /// values in [0, 1] (usually 0 or 1).
+    /// </summary>
+    SigmoidCrossEntropy,
+
+    /// <summary>
+    /// Rosenblatt's perceptron criterion L_i = max(0, −s·a_i) with s = 2y−1 ∈ {−1, +1}; gradient −s·x when
+    /// s·a ≤ 0 (a tie counts as a mistake, so learning starts from zero weights). With SGD, no momentum and batch
+    /// size 1 this is the classic perceptron rule w ← w + η·s·x on mistakes. One output with Identity activation;
+    /// targets: one 0/1 label per row; predict the positive class where the output is ≥ 0.
+    /// </summary>
+    Perceptron,
+}
+
+/// <summary>Loss values, output-layer gradients and accuracy for each <see cref="LossFunction"/>.</summary>
+internal static class LossFunctions
+{
+    /// <summary>Number of target values per example the loss expects.</summary>
+    public static int TargetWidth(LossFunction loss, int outputCount) => loss == LossFunction.SoftmaxCrossEntropy ? 1 : outputCount;
+
+    /// <summary>The output activation the loss requires, or null when any is allowed.</summary>
+    public static Activation? RequiredOutputActivation(LossFunction loss) => loss switch
+    {
+        LossFunction.SoftmaxCrossEntropy => Activation.Softmax,
+        LossFunction.SigmoidCrossEntropy => Activation.Sigmoid,
+        LossFunction.Perceptron => Activation.Identity,
+        _ => null,
+    };
+
+    /// <summary>Whether the targets are class labels (so validation splits are stratified and accuracy is defined).</summary>
+    public static bool IsClassification(LossFunction loss, int outputCount) =>
+        loss == LossFunction.SoftmaxCrossEntropy || (outputCount == 1 && loss is LossFunction.SigmoidCrossEntropy or LossFunction.Perceptron);
+
+    /// <summary>
+    /// Σ_i w_i·L_i over the batch, and Σ_i w_i. When <paramref name="delta"/> is not empty, also writes
+    /// ∂L/∂a for the weighted batch mean L = Σ w_i L_i / Σ w_i into it (rows×outputCount), where a are the output
+    /// layer's pre-activations (<paramref name="logits"/>) and o = Φ(a) its <paramref name="outputs"/>.
+    /// </summary>
+    public static (double WeightedLoss, double WeightSum) Evaluate(LossFunction loss, Activation outputActivation,
+        ReadOnlySpan<float> logits, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> exampleWeights,
+        int rows, int outputCount, Span<float> delta)
+    {
+        int targetWidth = TargetWidth(loss, outputCount);
+        double weightedLoss = 0, weightSum = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            double w = exampleWeights.IsEmpty ? 1.0 : exampleWeights[i];
+            ReadOnlySpan<float> a = logits.Slice(i * outputCount, outputCount);
+            ReadOnlySpan<float> o = outputs.Slice(i * outputCount, outputCount);
+            ReadOnlySpan<float> y = targets.Slice(i * targetWidth, targetWidth);
+            Span<float> d = delta.IsEmpty ? default : delta.Slice(i * outputCount, outputCount);
+            weightedLoss += w * ExampleLoss(loss, a, o, y, d);
+            weightSum += w;
+        }
+        if (!delta.IsEmpty)
+            ScaleByExampleWeights(delta, exampleWeights, weightSum, rows, outputCount, outputActivation, loss, outputs);
+        return (weightedLoss, weightSum);
+    }
+
+    /// <summary>Number of examples whose predicted class matches the label, weighted by the example weights.</summary>
+    public static double WeightedCorrect(LossFunction loss, ReadOnlySpan<float> logits, ReadOnlySpan<float> outputs,
+        ReadOnlySpan<float> targets, ReadOnlySpan<float> exampleWeights, int rows, int outputCount)
+    {
+        double correct = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            bool hit = loss switch
+            {
+                LossFunction.SoftmaxCrossEntropy => ArgMax(outputs.Slice(i * outputCount, outputCount)) == (int)targets[i],
+                LossFunction.Perceptron => logits[i] >= 0f == targets[i] > 0.5f,
+                _ => outputs[i] >= 0.5f == targets[i] > 0.5f,
+            };
+            if (hit)
+                correct += exampleWeights.IsEmpty ? 1.0 : exampleWeights[i];
+        }
+        return correct;
+    }
+
+    /// <summary>L_i for one example; writes the unweighted ∂L_i/∂o (squared error, before the activation's
+    /// backward step) or ∂L_i/∂a (the logit losses) into <paramref name="d"/> when it is not empty.</summary>
+    private static double ExampleLoss(LossFunction loss, ReadOnlySpan<float> a, ReadOnlySpan<float> o, ReadOnlySpan<float> y, Span<float> d)
+    {
+        double sum = 0;
+        switch (loss)
+        {
+            case LossFunction.SquaredError:
+                for (int j = 0; j < o.Length; j++)
+                {
+                    float residual = o[j] - y[j];
+                    sum += 0.5 * residual * residual;
+                    if (!d.IsEmpty)
+                        d[j] = residual;
+                }
+                return sum;
+            case LossFunction.SoftmaxCrossEntropy:
+                int k = (int)y[0];
+                if (!d.IsEmpty)
+                {
+                    o.CopyTo(d);
+                    d[k] -= 1f;
+                }
+                return Softmax.LogSumExp(a) - a[k];
+            case LossFunction.SigmoidCrossEntropy:
+                for (int j = 0; j < a.Length; j++)
+                {
+                    double z = a[j];
+                    sum += Math.Max(z, 0) - z * y[j] + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+                    if (!d.IsEmpty)
+                        d[j] = o[j] - y[j];
+                }
+                return sum;
+            case LossFunction.Perceptron:
+                float s = y[0] > 0.5f ? 1f : -1f;
+                float margin = s * a[0];
+                if (!d.IsEmpty)
+                    d[0] = margin <= 0f ? -s : 0f;
+                return Math.Max(0.0, -margin);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss function.");
+        }
+    }
+
+    /// <summary>Multiplies each example's gradient row by w_i / Σw and, for squared error, applies the output
+    /// activation's backward step to turn ∂L/∂o into ∂L/∂a.</summary>
+    private static void ScaleByExampleWeights(Span<float> delta, ReadOnlySpan<float> exampleWeights, double weightSum,
+        int rows, int outputCount, Activation outputActivation, LossFunction loss, ReadOnlySpan<float> outputs)
+    {
+        if (loss == LossFunction.SquaredError)
+            ActivationFunctions.Backward(outputActivation, outputs, delta, rows, outputCount);
+        // An all-zero-weight batch carries no information: its gradient is zero rather than 0/0.
+        double scale = weightSum > 0 ? 1.0 / weightSum : 0.0;
+        for (int i = 0; i < rows; i++)
+        {
+            float factor = (float)((exampleWeights.IsEmpty ? 1.0 : exampleWeights[i]) * scale);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(delta.Slice(i * outputCount, outputCount), factor, delta.Slice(i * outputCount, outputCount));
+        }
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int j = 1; j < values.Length; j++)
+            if (values[j] > values[best])
+                best = j;
+        return best;
+    }
+}

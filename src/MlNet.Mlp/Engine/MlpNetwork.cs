@@ -1,0 +1,161 @@
+using System.Buffers;
+
+namespace MlNet.Mlp.Engine;
+
+/// <summary>
+/// A multilayer perceptron: a stack of <see cref="DenseLayer"/>s where each layer's input count equals the previous
+/// layer's output count. The last layer is the output layer; only it may use <see cref="Activation.Softmax"/>.
+/// </summary>
+/// <remarks>
+/// Prediction methods are safe to call concurrently: each call rents its own scratch buffers. Training never
+/// mutates a network passed to it (<see cref="MlpTrainer.Train"/> works on a copy).
+/// </remarks>
+public sealed class MlpNetwork
+{
+    private readonly DenseLayer[] layers;
+    private readonly int widestLayer;
+
+    /// <summary>Builds a network from existing layers (e.g. deserialised ones); the layers are copied.</summary>
+    /// <exception cref="ArgumentException">No layers, sizes that do not chain, or softmax on a hidden layer.</exception>
+    public MlpNetwork(IEnumerable<DenseLayer> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        this.layers = layers.Select(layer => layer.Clone()).ToArray();
+        if (this.layers.Length == 0)
+            throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        for (int l = 1; l < this.layers.Length; l++)
+        {
+            if (this.layers[l].InputCount != this.layers[l - 1].OutputCount)
+                throw new ArgumentException($"Layer {l} expects {this.layers[l].InputCount} inputs but layer {l - 1} has {this.layers[l - 1].OutputCount} outputs.", nameof(layers));
+            if (this.layers[l - 1].Activation == Activation.Softmax)
+                throw new ArgumentException($"Softmax is an output activation; hidden layer {l - 1} cannot use it.", nameof(layers));
+        }
+        widestLayer = this.layers.Max(layer => layer.OutputCount);
+    }
+
+    /// <summary>
+    /// A freshly initialised network: input → hidden layers (sizes <paramref name="hiddenLayerSizes"/>, may be empty,
+    /// all with <paramref name="hiddenActivation"/>) → <paramref name="outputCount"/> outputs with
+    /// <paramref name="outputActivation"/>. Weights are Glorot-uniform, or He-uniform for ReLU layers, drawn from
+    /// <paramref name="seed"/>; biases are 0. The same arguments always give the same weights.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or an activation is unknown or not allowed there.</exception>
+    public static MlpNetwork CreateInitialized(int inputCount, IReadOnlyList<int> hiddenLayerSizes, Activation hiddenActivation,
+        int outputCount, Activation outputActivation, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(hiddenLayerSizes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputCount, 1);
+        for (int l = 0; l < hiddenLayerSizes.Count; l++)
+            if (hiddenLayerSizes[l] < 1)
+                throw new ArgumentOutOfRangeException(nameof(hiddenLayerSizes), hiddenLayerSizes[l], $"Hidden layer {l} must have at least one unit.");
+        if (hiddenActivation == Activation.Softmax || !Enum.IsDefined(hiddenActivation))
+            throw new ArgumentOutOfRangeException(nameof(hiddenActivation), hiddenActivation, "Hidden layers take Identity, Sigmoid, Tanh, Relu or HardTanh.");
+        if (!Enum.IsDefined(outputActivation))
+            throw new ArgumentOutOfRangeException(nameof(outputActivation), outputActivation, "Unknown activation.");
+
+        var random = new DeterministicRandom(seed, DeterministicRandom.Stream.Initialization);
+        var created = new List<DenseLayer>();
+        int previous = inputCount;
+        foreach (int size in hiddenLayerSizes)
+        {
+            created.Add(WeightInitialization.CreateLayer(previous, size, hiddenActivation, random));
+            previous = size;
+        }
+        created.Add(WeightInitialization.CreateLayer(previous, outputCount, outputActivation, random));
+        return new MlpNetwork(created);
+    }
+
+    /// <summary>The layers, input side first; the last is the output layer.</summary>
+    public IReadOnlyList<DenseLayer> Layers => layers;
+
+    /// <summary>Number of input features.</summary>
+    public int InputCount => layers[0].InputCount;
+
+    /// <summary>Number of outputs (classes for softmax output).</summary>
+    public int OutputCount => layers[^1].OutputCount;
+
+    /// <summary>The output layer.</summary>
+    public DenseLayer OutputLayer => layers[^1];
+
+    /// <summary>A deep copy.</summary>
+    public MlpNetwork Clone() => new(layers);
+
+    /// <summary>
+    /// Forward pass for one example: <paramref name="output"/> = Φ_L(W_L·…Φ_1(W_1·x + b_1)… + b_L). For a softmax
+    /// output these are class probabilities; for a sigmoid output, probabilities of the positive class.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> features, Span<float> output)
+    {
+        CheckShapes(features.Length, output.Length, 1);
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * widestLayer);
+        try
+        {
+            ReadOnlySpan<float> input = features;
+            for (int l = 0; l < layers.Length; l++)
+            {
+                // Layers alternate between the two halves of the scratch: each reads the half the previous wrote.
+                DenseLayer layer = layers[l];
+                Span<float> a = scratch.AsSpan((l % 2) * widestLayer, layer.OutputCount);
+                layer.ComputePreActivations(input, a);
+                ActivationFunctions.Forward(layer.Activation, a, a, 1, layer.OutputCount);
+                input = a;
+            }
+            input.CopyTo(output);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Forward pass for <paramref name="rowCount"/> examples stored row-major in <paramref name="features"/>
+    /// (rowCount×InputCount), writing rowCount×OutputCount into <paramref name="outputs"/>. Matrix products use
+    /// <paramref name="numberOfThreads"/> threads.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> features, int rowCount, Span<float> outputs, int numberOfThreads = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowCount, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(numberOfThreads, 1);
+        CheckShapes(features.Length, outputs.Length, rowCount);
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * rowCount * widestLayer);
+        try
+        {
+            ReadOnlySpan<float> input = features[..(rowCount * InputCount)];
+            for (int l = 0; l < layers.Length; l++)
+            {
+                DenseLayer layer = layers[l];
+                Span<float> a = scratch.AsSpan((l % 2) * rowCount * widestLayer, rowCount * layer.OutputCount);
+                layer.ComputePreActivations(input, rowCount, layer.WeightArray, a, numberOfThreads);
+                ActivationFunctions.Forward(layer.Activation, a, a, rowCount, layer.OutputCount);
+                input = a;
+            }
+            input.CopyTo(outputs);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    internal bool ParametersAreFinite() => layers.All(layer => layer.ParametersAreFinite());
+
+    /// <summary>Overwrites this network's parameters with <paramref name="source"/>'s (same architecture).</summary>
+    internal void CopyParametersFrom(MlpNetwork source)
+    {
+        for (int l = 0; l < layers.Length; l++)
+        {
+            source.layers[l].WeightArray.CopyTo(layers[l].WeightArray, 0);
+            source.layers[l].BiasArray.CopyTo(layers[l].BiasArray, 0);
+        }
+    }
+
+    private void CheckShapes(int featureLength, int outputLength, int rowCount)
+    {
+        if (featureLength < rowCount * InputCount)
+            throw new ArgumentException($"Expected {rowCount}×{InputCount} features, got {featureLength} values.", "features");
+        if (outputLength < rowCount * OutputCount)
+            throw new ArgumentException($"Expected room for {rowCount}×{OutputCount} outputs, got {outputLength}.", "output");
+    }
+}

@@ -1,0 +1,60 @@
+namespace MlNet.Mlp.Engine;
+
+/// <summary>
+/// A first-order update rule over parameter blocks (for a network: W₀, b₀, W₁, b₁, … in layer order, see
+/// <see cref="ParameterBlockSizes"/>). Per mini-batch, call <see cref="BeginStep"/> once, then
+/// <see cref="Update"/> once per block with that block's gradient (L2 already added to weight gradients).
+/// </summary>
+public abstract class Optimizer
+{
+    private readonly int[] blockSizes;
+
+    /// <summary>Creates the optimiser for blocks of the given sizes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is not positive and finite.</exception>
+    protected Optimizer(IReadOnlyList<int> parameterBlockSizes, float learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(parameterBlockSizes);
+        if (!(learningRate > 0) || !float.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be positive and finite.");
+        blockSizes = parameterBlockSizes.ToArray();
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The learning rate η.</summary>
+    public float LearningRate { get; }
+
+    /// <summary>Number of <see cref="BeginStep"/> calls so far: t in Adam's bias corrections.</summary>
+    public int StepCount { get; private set; }
+
+    /// <summary>Number of parameter blocks.</summary>
+    public int BlockCount => blockSizes.Length;
+
+    /// <summary>Sizes of a network's parameter blocks: weights then biases of each layer, input side first.</summary>
+    public static int[] ParameterBlockSizes(MlpNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Layers.SelectMany(layer => new[] { layer.Weights.Length, layer.Bias.Length }).ToArray();
+    }
+
+    /// <summary>Starts the update for one mini-batch.</summary>
+    public void BeginStep() => StepCount++;
+
+    /// <summary>Applies the update rule to block <paramref name="block"/> given its gradient.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="BeginStep"/> was never called.</exception>
+    public void Update(int block, Span<float> parameters, ReadOnlySpan<float> gradient)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(block);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, blockSizes.Length);
+        if (parameters.Length != blockSizes[block] || gradient.Length != blockSizes[block])
+            throw new ArgumentException($"Block {block} has {blockSizes[block]} parameters; got {parameters.Length} parameters and {gradient.Length} gradients.");
+        if (StepCount == 0)
+            throw new InvalidOperationException("Call BeginStep before the first Update.");
+        UpdateBlock(block, parameters, gradient);
+    }
+
+    /// <summary>Allocates one zeroed state array per block (velocities, moments).</summary>
+    protected float[][] CreateState() => blockSizes.Select(size => new float[size]).ToArray();
+
+    /// <summary>The update rule proper; arguments are already validated.</summary>
+    protected abstract void UpdateBlock(int block, Span<float> parameters, ReadOnlySpan<float> gradient);
+}

@@ -1,0 +1,29 @@
+using System.Numerics.Tensors;
+
+namespace MlNet.Mlp.Kernels;
+
+/// <summary>Row-vector broadcast and its adjoint: adding a bias to every row, and summing the rows (the bias gradient).</summary>
+public static class Bias
+{
+    /// <summary>Z[i, j] += b[j] for every row i of the rows×b.Length matrix Z (row stride <paramref name="ldz"/>).</summary>
+    public static void AddToRows(Span<float> z, int rows, int ldz, ReadOnlySpan<float> bias)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            Span<float> row = z.Slice(i * ldz, bias.Length);
+            TensorPrimitives.Add(row, bias, row);
+        }
+    }
+
+    /// <summary>s[j] = Σ_i G[i, j] (or s[j] += … when <paramref name="accumulate"/>), summed row by row in
+    /// increasing i, vectorised across j only.</summary>
+    /// <remarks>The fixed row order makes the sum independent of thread count and batch layout, which the
+    /// engine's bit-identical-weights guarantee depends on.</remarks>
+    public static void SumRows(ReadOnlySpan<float> g, int rows, int ldg, Span<float> sums, bool accumulate)
+    {
+        if (!accumulate)
+            sums.Clear();
+        for (int i = 0; i < rows; i++)
+            TensorPrimitives.Add(sums, g.Slice(i * ldg, sums.Length), sums);
+    }
+}
