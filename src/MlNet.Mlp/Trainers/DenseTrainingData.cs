@@ -88,6 +88,15 @@ internal sealed class DenseTrainingData
         return result;
     }
 
+    /// <summary>This data with arrays exactly RowCount long (copies only when rows were skipped or the count was unknown).</summary>
+    public DenseTrainingData TrimmedToRowCount()
+    {
+        if (Labels.Length == RowCount)
+            return this;
+        return new DenseTrainingData(Features[..(RowCount * FeatureCount)], FeatureCount, RowCount, Labels[..RowCount], Weights?[..RowCount],
+            SkippedFeatureRows, SkippedLabelRows, SkippedWeightRows);
+    }
+
     private void ReportSkippedRows(IChannel channel, RoleMappedData data)
     {
         if (SkippedFeatureRows + SkippedLabelRows + SkippedWeightRows > 0)

@@ -30,4 +30,16 @@ internal static class OptionChecks
             throw new ArgumentOutOfRangeException(option, value, $"{option} must be in [{minimum}, {upper}, but is {value}.");
         }
     }
+
+    public static void ColumnName(string? name, string option)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new ArgumentOutOfRangeException(option, name, $"{option} must name a column, but is '{name}'.");
+    }
+
+    public static void Defined<TEnum>(TEnum value, string option) where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+            throw new ArgumentOutOfRangeException(option, value, $"{option} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}, but is {value}.");
+    }
 }

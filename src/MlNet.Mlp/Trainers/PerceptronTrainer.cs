@@ -78,21 +78,15 @@ public sealed class PerceptronTrainer
 
         internal void Validate()
         {
-            CheckName(LabelColumnName, nameof(LabelColumnName));
-            CheckName(FeatureColumnName, nameof(FeatureColumnName));
+            OptionChecks.ColumnName(LabelColumnName, nameof(LabelColumnName));
+            OptionChecks.ColumnName(FeatureColumnName, nameof(FeatureColumnName));
             if (ExampleWeightColumnName is not null)
-                CheckName(ExampleWeightColumnName, nameof(ExampleWeightColumnName));
+                OptionChecks.ColumnName(ExampleWeightColumnName, nameof(ExampleWeightColumnName));
             OptionChecks.Positive(LearningRate, nameof(LearningRate));
             OptionChecks.AtLeast(NumberOfIterations, 1, nameof(NumberOfIterations));
             OptionChecks.AtLeast(BatchSize, 0, nameof(BatchSize));
             OptionChecks.NonNegative(LossThreshold, nameof(LossThreshold));
             OptionChecks.NonNegative(InitialWeightsDiameter, nameof(InitialWeightsDiameter));
-        }
-
-        private static void CheckName(string name, string option)
-        {
-            if (string.IsNullOrWhiteSpace(name))
-                throw new ArgumentOutOfRangeException(option, name, $"{option} must name a column, but is '{name}'.");
         }
     }
 
@@ -166,8 +160,10 @@ public sealed class PerceptronTrainer
                 $"The model to continue from has {initial.FeatureCount} features, but feature column '{FeatureColumn.Name}' has {featureCount}.");
         }
 
+        // A host per Fit: MLContext.CancelExecution cancels it, and the next Fit of this trainer gets a fresh one.
+        IHost fitHost = Host.Register("Fit", seed: 0);
         using IChannel channel = Host.Start("Training");
-        DenseTrainingData training = DenseTrainingData.Read(Host, channel, data, featureCount);
+        DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, data, featureCount);
         float[] signs = new float[training.RowCount];
         for (int i = 0; i < signs.Length; i++)
             signs[i] = training.Labels[i] > 0 ? 1f : -1f;
@@ -175,7 +171,7 @@ public sealed class PerceptronTrainer
         var settings = new PerceptronLearnerSettings(_options.LearningRate, _options.NumberOfIterations, _options.BatchSize,
             _options.Shuffle, _options.LossThreshold, _options.InitialWeightsDiameter, _options.Seed ?? Host.Rand.Next(), _options.KeepBestWeights);
         PerceptronResult result = PerceptronLearner.Train(settings, training.Features, featureCount, training.RowCount,
-            signs, training.Weights, initial?.Weights.ToArray(), initial?.Bias ?? 0f, Host.CheckAlive);
+            signs, training.Weights, initial?.Weights.ToArray(), initial?.Bias ?? 0f, fitHost.CheckAlive);
 
         if (!result.Weights.All(float.IsFinite) || !float.IsFinite(result.Bias))
         {

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -20,6 +21,52 @@ internal static class TestData
                 new TextLoader.Column("Label", DataKind.Boolean, 30),
             ],
         });
+
+    public sealed class DigitRow
+    {
+        [VectorType(64)]
+        public float[] Features { get; set; } = [];
+
+        /// <summary>The digit 0–9 as a number; map it to a key with MapValueToKey.</summary>
+        public float Digit { get; set; }
+    }
+
+    public sealed class DiabetesRow
+    {
+        [VectorType(10)]
+        public float[] Features { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
+    /// <summary>Digits (1,797 rows): 64 pixel features and the digit as a Single "Digit" column.</summary>
+    public static IDataView Digits(MLContext mlContext) =>
+        mlContext.Data.LoadFromEnumerable(GzipLines("digits.csv.gz").Select(line =>
+        {
+            float[] values = line.Split(',').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            return new DigitRow { Features = values[..64], Digit = values[64] };
+        }).ToList());
+
+    /// <summary>Diabetes (442 rows): 10 raw features and the disease-progression target as a Single Label.</summary>
+    public static IDataView Diabetes(MLContext mlContext)
+    {
+        var features = GzipLines("diabetes_data_raw.csv.gz").Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        var targets = GzipLines("diabetes_target.csv.gz").Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture));
+        return mlContext.Data.LoadFromEnumerable(features.Zip(targets, (x, y) => new DiabetesRow { Features = x, Label = y }).ToList());
+    }
+
+    private static List<string> GzipLines(string fileName)
+    {
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(PathOf(fileName)), CompressionMode.Decompress));
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Trim().Length > 0)
+                lines.Add(line.Trim());
+        }
+        return lines;
+    }
 
     public sealed class BinaryRow
     {

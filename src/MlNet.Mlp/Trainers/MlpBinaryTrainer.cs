@@ -1,0 +1,73 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using MlNet.Mlp.Engine;
+using MlNet.Mlp.Trainers;
+
+namespace MlNet.Mlp;
+
+/// <summary>
+/// Trains a multilayer perceptron for binary classification: hidden layers, then one sigmoid output.
+/// </summary>
+/// <remarks>
+/// <para>Create it with <c>mlContext.BinaryClassification.Trainers.Mlp(...)</c>. Input: a Boolean label and a
+/// known-size vector of Single features (normalise them first); an optional example-weight column.</para>
+/// <para>Output: <c>Score</c> (the output's logit), <c>Probability</c> (its sigmoid: calibrated by construction, so
+/// <c>Evaluate</c> and <c>CrossValidate</c> work without a calibrator) and <c>PredictedLabel</c> (Score &gt; 0).</para>
+/// </remarks>
+public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransformer<MlpBinaryModelParameters>, MlpBinaryModelParameters, MlpBinaryTrainer.Options>
+{
+    /// <summary>Options of <see cref="MlpBinaryTrainer"/>.</summary>
+    public sealed class Options : MlpOptionsBase
+    {
+        /// <summary>The loss: cross-entropy of the sigmoid output, or the notes' squared error. Default <see cref="MlpLoss.CrossEntropy"/>.</summary>
+        public MlpLoss Loss = MlpLoss.CrossEntropy;
+
+        internal override void Validate()
+        {
+            base.Validate();
+            OptionChecks.Defined(Loss, nameof(Loss));
+        }
+    }
+
+    internal MlpBinaryTrainer(IHostEnvironment env, Options options)
+        : base(env, options, "MlpBinary", TrainerUtils.MakeBoolScalarLabel(options?.LabelColumnName ?? DefaultColumnNames.Label))
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
+
+    private protected override (LossFunction Loss, Activation OutputActivation) LossAndOutput =>
+        (TrainerOptions.Loss == MlpLoss.CrossEntropy ? LossFunction.SigmoidCrossEntropy : LossFunction.SquaredError, Activation.Sigmoid);
+
+    private protected override int OutputCount(RoleMappedData data) => 1;
+
+    // Labels come as 1 (true) and 0 (false): the sigmoid output's targets for both losses.
+    private protected override float[] Targets(DenseTrainingData data, int outputCount, MlpBinaryModelParameters? initialModel) => data.Labels;
+
+    private protected override MlpBinaryModelParameters CreateModel(MlpNetwork network, TrainingReport report, DenseTrainingData training,
+        MlpBinaryModelParameters? initialModel) => new(Host, network, report);
+
+    /// <inheritdoc/>
+    protected override void CheckLabelCompatible(SchemaShape.Column labelCol)
+    {
+        if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || labelCol.ItemType != BooleanDataViewType.Instance)
+            throw Host.ExceptSchemaMismatch(nameof(labelCol), "label", LabelColumn.Name, "Boolean", labelCol.GetTypeString());
+    }
+
+    /// <inheritdoc/>
+    protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) =>
+    [
+        ScoreColumn(SchemaShape.Column.VectorKind.Scalar),
+        new SchemaShape.Column(DefaultColumnNames.Probability, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation(true))),
+        new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false,
+            new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation())),
+    ];
+
+    /// <inheritdoc/>
+    protected override BinaryPredictionTransformer<MlpBinaryModelParameters> MakeTransformer(MlpBinaryModelParameters model, DataViewSchema trainSchema) =>
+        new(Host, model, trainSchema, FeatureColumn.Name);
+}

@@ -1,0 +1,102 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using MlNet.Mlp.Engine;
+using MlNet.Mlp.Trainers;
+
+namespace MlNet.Mlp;
+
+/// <summary>
+/// Trains a multilayer perceptron for multiclass classification: hidden layers, then one softmax output per class.
+/// </summary>
+/// <remarks>
+/// <para>Create it with <c>mlContext.MulticlassClassification.Trainers.Mlp(...)</c>. Input: a key-typed label (use
+/// <c>MapValueToKey</c>) and a known-size vector of Single features (normalise them first).</para>
+/// <para>Output: <c>Score</c> (the vector of class probabilities) and <c>PredictedLabel</c> (a key with the label's
+/// key values; <c>MapKeyToValue</c> turns it back).</para>
+/// </remarks>
+public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTransformer<MlpMulticlassModelParameters>, MlpMulticlassModelParameters, MlpMulticlassTrainer.Options>
+{
+    /// <summary>Options of <see cref="MlpMulticlassTrainer"/>.</summary>
+    public sealed class Options : MlpOptionsBase
+    {
+        /// <summary>The loss: cross-entropy of the softmax output, or the notes' squared error against the one-hot label. Default <see cref="MlpLoss.CrossEntropy"/>.</summary>
+        public MlpLoss Loss = MlpLoss.CrossEntropy;
+
+        /// <summary>Creates the options with their defaults.</summary>
+        public Options()
+        {
+            // Ten-class softmax outputs already regularise each other; the binary/regression strength cost digits ~0.4 points.
+            L2Regularization = MlpDefaults.MulticlassL2Regularization;
+        }
+
+        internal override void Validate()
+        {
+            base.Validate();
+            OptionChecks.Defined(Loss, nameof(Loss));
+        }
+    }
+
+    internal MlpMulticlassTrainer(IHostEnvironment env, Options options)
+        : base(env, options, "MlpMulticlass", TrainerUtils.MakeU4ScalarColumn(options?.LabelColumnName ?? DefaultColumnNames.Label))
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override PredictionKind PredictionKind => PredictionKind.MulticlassClassification;
+
+    private protected override (LossFunction Loss, Activation OutputActivation) LossAndOutput =>
+        (TrainerOptions.Loss == MlpLoss.CrossEntropy ? LossFunction.SoftmaxCrossEntropy : LossFunction.SquaredError, Activation.Softmax);
+
+    private protected override int OutputCount(RoleMappedData data)
+    {
+        data.CheckMulticlassLabel(out int classCount);
+        if (classCount < 2)
+            throw Host.ExceptParam(nameof(data), $"Label column '{LabelColumn.Name}' has {classCount} class; multiclass classification needs at least 2.");
+        if (classCount > MlpDefaults.MaxLayerSize)
+            throw Host.ExceptParam(nameof(data), $"Label column '{LabelColumn.Name}' has {classCount} classes, more than the {MlpDefaults.MaxLayerSize} outputs supported.");
+        return classCount;
+    }
+
+    private protected override float[] Targets(DenseTrainingData data, int outputCount, MlpMulticlassModelParameters? initialModel)
+    {
+        if (TrainerOptions.Loss == MlpLoss.CrossEntropy)
+            return data.Labels;
+        var oneHot = new float[(long)data.RowCount * outputCount];
+        for (int row = 0; row < data.RowCount; row++)
+        {
+            int label = (int)data.Labels[row];
+            if (label >= 0 && label < outputCount)
+                oneHot[row * outputCount + label] = 1;
+        }
+        return oneHot;
+    }
+
+    private protected override MlpMulticlassModelParameters CreateModel(MlpNetwork network, TrainingReport report, DenseTrainingData training,
+        MlpMulticlassModelParameters? initialModel) => new(Host, network, report);
+
+    /// <inheritdoc/>
+    protected override void CheckLabelCompatible(SchemaShape.Column labelCol)
+    {
+        if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || !labelCol.IsKey)
+            throw Host.ExceptSchemaMismatch(nameof(labelCol), "label", LabelColumn.Name, "Key (use MapValueToKey)", labelCol.GetTypeString());
+    }
+
+    /// <inheritdoc/>
+    protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema)
+    {
+        inputSchema.TryFindColumn(LabelColumn.Name, out SchemaShape.Column labelCol);
+        var keyAnnotations = new SchemaShape(labelCol.Annotations.Where(a => a.Name == AnnotationUtils.Kinds.KeyValues)
+            .Concat(AnnotationUtils.GetTrainerOutputAnnotation()));
+        return
+        [
+            ScoreColumn(SchemaShape.Column.VectorKind.Vector, new SchemaShape(AnnotationUtils.AnnotationsForMulticlassScoreColumn(labelCol))),
+            new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, keyAnnotations),
+        ];
+    }
+
+    /// <inheritdoc/>
+    protected override MulticlassPredictionTransformer<MlpMulticlassModelParameters> MakeTransformer(MlpMulticlassModelParameters model, DataViewSchema trainSchema) =>
+        new(Host, model, trainSchema, FeatureColumn.Name, LabelColumn.Name);
+}

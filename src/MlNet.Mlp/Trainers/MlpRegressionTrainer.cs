@@ -1,0 +1,84 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using MlNet.Mlp.Engine;
+using MlNet.Mlp.Trainers;
+
+namespace MlNet.Mlp;
+
+/// <summary>
+/// Trains a multilayer perceptron for regression: hidden layers, then one identity output, squared error.
+/// </summary>
+/// <remarks>
+/// <para>Create it with <c>mlContext.Regression.Trainers.Mlp(...)</c>. Input: a Single label and a known-size
+/// vector of Single features (normalise them first). Output: <c>Score</c>.</para>
+/// <para>The network learns the standardised label (label − mean) / standard deviation, so the defaults work
+/// whatever the label's scale; the model maps its output back (see <see cref="MlpRegressionModelParameters"/>).</para>
+/// </remarks>
+public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTransformer<MlpRegressionModelParameters>, MlpRegressionModelParameters, MlpRegressionTrainer.Options>
+{
+    /// <summary>Options of <see cref="MlpRegressionTrainer"/>. The loss is the notes' squared error ½(Y − o)².</summary>
+    public sealed class Options : MlpOptionsBase
+    {
+    }
+
+    internal MlpRegressionTrainer(IHostEnvironment env, Options options)
+        : base(env, options, "MlpRegression", TrainerUtils.MakeR4ScalarColumn(options?.LabelColumnName ?? DefaultColumnNames.Label))
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override PredictionKind PredictionKind => PredictionKind.Regression;
+
+    private protected override (LossFunction Loss, Activation OutputActivation) LossAndOutput => (LossFunction.SquaredError, Activation.Identity);
+
+    private protected override int OutputCount(RoleMappedData data)
+    {
+        data.CheckRegressionLabel();
+        return 1;
+    }
+
+    private protected override float[] Targets(DenseTrainingData data, int outputCount, MlpRegressionModelParameters? initialModel)
+    {
+        (float mean, float scale) = initialModel is null ? LabelScaling(data) : (initialModel.LabelMean, initialModel.LabelScale);
+        var targets = new float[data.RowCount];
+        for (int row = 0; row < targets.Length; row++)
+            targets[row] = (data.Labels[row] - mean) / scale;
+        return targets;
+    }
+
+    private protected override MlpRegressionModelParameters CreateModel(MlpNetwork network, TrainingReport report, DenseTrainingData training,
+        MlpRegressionModelParameters? initialModel)
+    {
+        (float mean, float scale) = initialModel is null ? LabelScaling(training) : (initialModel.LabelMean, initialModel.LabelScale);
+        return new MlpRegressionModelParameters(Host, network, report, mean, scale);
+    }
+
+    /// <summary>Mean and standard deviation of the training labels (scale 1 for a constant label).</summary>
+    private static (float Mean, float Scale) LabelScaling(DenseTrainingData data)
+    {
+        double sum = 0, sumOfSquares = 0;
+        for (int row = 0; row < data.RowCount; row++)
+            sum += data.Labels[row];
+        double mean = sum / data.RowCount;
+        for (int row = 0; row < data.RowCount; row++)
+            sumOfSquares += (data.Labels[row] - mean) * (data.Labels[row] - mean);
+        double deviation = Math.Sqrt(sumOfSquares / data.RowCount);
+        return ((float)mean, deviation > 1e-12 && double.IsFinite(deviation) ? (float)deviation : 1f);
+    }
+
+    /// <inheritdoc/>
+    protected override void CheckLabelCompatible(SchemaShape.Column labelCol)
+    {
+        if (labelCol.Kind != SchemaShape.Column.VectorKind.Scalar || labelCol.ItemType != NumberDataViewType.Single)
+            throw Host.ExceptSchemaMismatch(nameof(labelCol), "label", LabelColumn.Name, "Single", labelCol.GetTypeString());
+    }
+
+    /// <inheritdoc/>
+    protected override SchemaShape.Column[] GetOutputColumnsCore(SchemaShape inputSchema) => [ScoreColumn(SchemaShape.Column.VectorKind.Scalar)];
+
+    /// <inheritdoc/>
+    protected override RegressionPredictionTransformer<MlpRegressionModelParameters> MakeTransformer(MlpRegressionModelParameters model, DataViewSchema trainSchema) =>
+        new(Host, model, trainSchema, FeatureColumn.Name);
+}

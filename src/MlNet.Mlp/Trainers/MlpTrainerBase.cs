@@ -1,0 +1,185 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using MlNet.Mlp.Engine;
+using MlNet.Mlp.Trainers;
+
+namespace MlNet.Mlp;
+
+/// <summary>
+/// What the three MLP trainers share: reading the data, building the network, running the engine and reporting.
+/// The derived trainers say only what differs per task: the label, the outputs, the loss and the model type.
+/// </summary>
+public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEstimatorBase<TTransformer, TModel>
+    where TTransformer : ISingleFeaturePredictionTransformer<TModel>
+    where TModel : MlpModelParameters
+    where TOptions : MlpOptionsBase
+{
+    private protected readonly TOptions TrainerOptions;
+
+    private protected MlpTrainerBase(IHostEnvironment env, TOptions options, string name, SchemaShape.Column label)
+        : base(Contracts.CheckRef(env, nameof(env)).Register(name),
+            TrainerUtils.MakeR4VecFeature(Validated(options).FeatureColumnName),
+            label,
+            TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
+    {
+        TrainerOptions = options;
+        Info = new TrainerInfo(normalization: true, caching: false, supportValid: true, supportIncrementalTrain: true);
+    }
+
+    /// <inheritdoc/>
+    public override TrainerInfo Info { get; }
+
+    /// <summary>
+    /// Trains with <paramref name="validationData"/> as the early-stopping set instead of a split of
+    /// <paramref name="trainData"/> (its loss is reported every epoch).
+    /// </summary>
+    public TTransformer Fit(IDataView trainData, IDataView validationData)
+    {
+        Host.CheckValue(validationData, nameof(validationData));
+        return TrainTransformer(trainData, validationSet: validationData);
+    }
+
+    /// <summary>Continues training from <paramref name="modelParameters"/> (same features, outputs and task).</summary>
+    public TTransformer Fit(IDataView trainData, MlpModelParameters modelParameters)
+    {
+        Host.CheckValue(modelParameters, nameof(modelParameters));
+        return TrainTransformer(trainData, initPredictor: modelParameters);
+    }
+
+    private static TOptions Validated(TOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>The engine's loss and the output layer's activation for this task.</summary>
+    private protected abstract (LossFunction Loss, Activation OutputActivation) LossAndOutput { get; }
+
+    /// <summary>The number of outputs, from the label column's type (multiclass) or 1.</summary>
+    private protected abstract int OutputCount(RoleMappedData data);
+
+    /// <summary>Engine targets from the labels read by <see cref="DenseTrainingData"/>.</summary>
+    private protected abstract float[] Targets(DenseTrainingData data, int outputCount, TModel? initialModel);
+
+    /// <summary>Wraps the trained network as this task's model.</summary>
+    private protected abstract TModel CreateModel(MlpNetwork network, TrainingReport report, DenseTrainingData training, TModel? initialModel);
+
+    /// <inheritdoc/>
+    protected override TModel TrainModelCore(TrainContext context)
+    {
+        Host.CheckValue(context, nameof(context));
+        RoleMappedData trainSet = context.TrainingSet;
+        trainSet.CheckFeatureFloatVector(out int featureCount);
+        int outputCount = OutputCount(trainSet);
+        TModel? initial = CheckInitialModel(context.InitialPredictor, featureCount, outputCount);
+        (LossFunction loss, Activation outputActivation) = LossAndOutput;
+
+        // A host per Fit: MLContext.CancelExecution cancels it, and the next Fit of this trainer gets a fresh one.
+        IHost fitHost = Host.Register("Fit", seed: 0);
+        using IChannel channel = Host.Start("Training");
+        DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, trainSet, featureCount).TrimmedToRowCount();
+        TrainingData engineTraining = ToEngineData(training, outputCount, initial, "training");
+        TrainingData? engineValidation = null;
+        if (context.ValidationSet is { } validationSet)
+        {
+            validationSet.CheckFeatureFloatVector(out int validationFeatures);
+            if (validationFeatures != featureCount)
+                throw Host.ExceptParam(nameof(context), $"The validation set has {validationFeatures} features, the training set {featureCount}.");
+            DenseTrainingData validation = DenseTrainingData.Read(fitHost, channel, validationSet, featureCount).TrimmedToRowCount();
+            engineValidation = ToEngineData(validation, outputCount, initial, "validation");
+        }
+
+        int seed = TrainerOptions.Seed ?? Host.Rand.Next();
+        MlpNetwork network = initial?.Network ?? MlpNetwork.CreateInitialized(featureCount, TrainerOptions.HiddenLayerSizes,
+            (Activation)(int)TrainerOptions.Activation, outputCount, outputActivation, seed);
+        TrainingOptions engineOptions = EngineOptions(channel, loss, seed, training.RowCount, engineValidation is not null);
+        channel.Info($"MLP {string.Join("-", new[] { featureCount }.Concat(TrainerOptions.HiddenLayerSizes).Append(outputCount))}, " +
+            $"{training.RowCount} training rows, {engineOptions.Optimizer} η={engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
+            $"up to {engineOptions.MaxEpochs} epochs, {engineOptions.NumberOfThreads} threads.");
+
+        TrainingResult result;
+        try
+        {
+            result = new MlpTrainer(engineOptions).Train(network, engineTraining, engineValidation,
+                epoch => ReportEpoch(channel, epoch), fitHost.CheckAlive);
+        }
+        catch (TrainingDivergedException diverged)
+        {
+            throw Host.Except(diverged, diverged.Message);
+        }
+        TrainingReport report = result.Report;
+        channel.Info($"Stopped after {report.EpochCount} epochs ({report.StopReason}); best epoch {report.BestEpoch}.");
+        return CreateModel(result.Network, report, training, initial);
+    }
+
+    private void ReportEpoch(IChannel channel, EpochSummary epoch)
+    {
+        string validation = epoch.ValidationLoss is { } loss ? $", validation loss {loss:G6}" : "";
+        string accuracy = epoch.ValidationAccuracy is { } acc ? $", validation accuracy {acc:F4}" : "";
+        channel.Info($"Epoch {epoch.Epoch}: training loss {epoch.TrainingLoss:G6}{validation}{accuracy}, {epoch.Elapsed.TotalSeconds:F3} s.");
+        TrainerOptions.EpochCompleted?.Invoke(epoch);
+    }
+
+    private TrainingData ToEngineData(DenseTrainingData data, int outputCount, TModel? initial, string name)
+    {
+        try
+        {
+            return new TrainingData(data.Features, data.FeatureCount, Targets(data, outputCount, initial), data.Weights);
+        }
+        catch (ArgumentException e)
+        {
+            throw Host.Except(e, $"The {name} data cannot be used: {e.Message}");
+        }
+    }
+
+    private TModel? CheckInitialModel(IPredictor? initialPredictor, int featureCount, int outputCount)
+    {
+        if (initialPredictor is null)
+            return null;
+        if (initialPredictor is not TModel initial)
+            throw Host.ExceptParam(nameof(initialPredictor), $"The model to continue from is a {initialPredictor.GetType().Name}, not a {typeof(TModel).Name}.");
+        if (initial.FeatureCount != featureCount)
+            throw Host.ExceptParam(nameof(initialPredictor), $"The model to continue from takes {initial.FeatureCount} features, but feature column '{FeatureColumn.Name}' has {featureCount}.");
+        if (initial.Network.OutputCount != outputCount)
+            throw Host.ExceptParam(nameof(initialPredictor), $"The model to continue from has {initial.Network.OutputCount} outputs, but the label needs {outputCount}.");
+        return initial;
+    }
+
+    private TrainingOptions EngineOptions(IChannel channel, LossFunction loss, int seed, int trainingRows, bool hasValidationSet)
+    {
+        TOptions o = TrainerOptions;
+        bool earlyStopping = o.EarlyStopping;
+        if (earlyStopping && !hasValidationSet && trainingRows * o.ValidationFraction < MlpDefaults.MinValidationRows)
+        {
+            channel.Warning($"EarlyStopping is on, but {o.ValidationFraction:P0} of {trainingRows} rows is fewer than " +
+                $"{MlpDefaults.MinValidationRows} validation rows: training on all rows without early stopping. " +
+                "Pass a validation set to Fit(train, validation) to stop early on small data.");
+            earlyStopping = false;
+        }
+        return new TrainingOptions
+        {
+            Loss = loss,
+            MaxEpochs = o.NumberOfIterations,
+            BatchSize = o.BatchSize,
+            Optimizer = o.Optimizer == MlpOptimizer.Adam ? OptimizerKind.Adam : OptimizerKind.Sgd,
+            LearningRate = o.LearningRate,
+            Momentum = o.Momentum,
+            Nesterov = o.UseNesterovMomentum,
+            L2 = o.L2Regularization,
+            DropoutRate = o.DropoutRate,
+            DropConnectRate = o.DropConnectRate,
+            Shuffle = o.Shuffle,
+            Seed = seed,
+            EarlyStopping = earlyStopping,
+            ValidationFraction = o.ValidationFraction,
+            Patience = o.EarlyStoppingPatience,
+            NumberOfThreads = o.NumberOfThreads ?? Environment.ProcessorCount,
+        };
+    }
+
+    private protected static SchemaShape.Column ScoreColumn(SchemaShape.Column.VectorKind kind, SchemaShape? annotations = null) =>
+        new(DefaultColumnNames.Score, kind, NumberDataViewType.Single, false, annotations ?? new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation()));
+}
