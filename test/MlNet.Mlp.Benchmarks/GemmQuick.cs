@@ -10,6 +10,7 @@ public static class GemmQuick
 {
     public static void Run(string? shapeFilter, int rounds)
     {
+        WarmUp();
         Console.WriteLine($"{"shape",-32} {"threads",7} {"median GFLOP/s",15} {"best",8}");
         foreach (GemmShape shape in GemmShape.All)
         {
@@ -21,6 +22,17 @@ public static class GemmQuick
                 Array.Sort(rates);
                 Console.WriteLine($"{shape.Name,-32} {threads,7} {rates[rates.Length / 2],15:F1} {rates[^1],8:F1}");
             }
+        }
+    }
+
+    /// <summary>Runs every shape for a while first, so that no measurement includes JIT tiering.</summary>
+    private static void WarmUp()
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < 0.5)
+        {
+            foreach (GemmShape shape in GemmShape.All)
+                shape.Run(2);
         }
     }
 

@@ -25,6 +25,7 @@ public sealed class GemmShape
     [
         new("forward X·Wt 128x784x256", false, true, 128, 256, 784),
         new("weight-grad Gt·X 256x128x784", true, false, 256, 784, 128),
+        new("weight-grad Xt·G 784x128x256", true, false, 784, 256, 128),
         new("input-grad G·W 128x256x784", false, false, 128, 784, 256),
         new("output X·Wt 128x256x10", false, true, 128, 10, 256),
         new("square 1024", false, false, 1024, 1024, 1024),

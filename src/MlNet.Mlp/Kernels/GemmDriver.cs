@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNet.Mlp.Kernels;
 
 /// <summary>
@@ -39,6 +41,11 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     }
 
     /// <summary>Computes rows [rowStart, rowEnd) × columns [colStart, colEnd) of C.</summary>
+    /// <remarks>
+    /// Fully optimised from the first call (as are the packing loops): tier-0 code of these loop nests runs
+    /// several times slower, and a trainer's first epoch should not pay for that.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ComputeRectangle(in GemmOperands op, int rowStart, int rowEnd, int colStart, int colEnd)
     {
         int mr = TKernel.Rows, nr = TKernel.Columns;
@@ -76,6 +83,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     /// computed whole into <paramref name="edgeTile"/> and their valid part merged, so the kernel itself never
     /// branches on sizes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ComputeBlock(float* packedA, float* packedB, int rows, int columns, int depth,
         float* c, int ldc, bool addToC, float* edgeTile)
     {

@@ -28,6 +28,7 @@ internal static unsafe class GemmPacking
     /// <param name="depth">Depth steps to pack.</param>
     /// <param name="width">Panel width: the kernel's rows (for A) or columns (for B); a multiple of 4.</param>
     /// <param name="destination">Start of the packed panels; needs ceil(count/width)·width·depth floats.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack(float* source, int stride, bool depthContiguous, int count, int depth, int width,
         float* destination)
     {
@@ -43,6 +44,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Lane-contiguous source: each depth step is one contiguous run of <paramref name="lanes"/> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackPanelCopying(float* source, int stride, int lanes, int depth, int width, float* panel)
     {
         if (lanes == width)
@@ -86,6 +88,7 @@ internal static unsafe class GemmPacking
     /// AVX transposes (8 loads, 24 shuffles, 8 stores per 64 floats, several times faster than scattered scalar
     /// stores); the remaining lanes and depth steps, and non-AVX hardware, take the scalar route.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackPanelTransposing(float* source, int stride, int lanes, int depth, int width, float* panel)
     {
         int vectorDepth = Avx.IsSupported ? depth & ~7 : 0;
