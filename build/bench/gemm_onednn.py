@@ -22,11 +22,11 @@ import torch
 
 # (name, m, n, k): names match GemmShape.All in the C# benchmarks.
 SHAPES = [
-    ("forward X·Wt 128x784x256", 128, 256, 784),
-    ("weight-grad Gt·X 256x128x784", 256, 784, 128),
-    ("weight-grad Xt·G 784x128x256", 784, 256, 128),
-    ("input-grad G·W 128x256x784", 128, 784, 256),
-    ("output X·Wt 128x256x10", 128, 10, 256),
+    ("fwd m128 n256 k784", 128, 256, 784),
+    ("wgrad m256 n784 k128", 256, 784, 128),
+    ("wgrad m784 n256 k128", 784, 256, 128),
+    ("igrad m128 n784 k256", 128, 784, 256),
+    ("out m128 n10 k256", 128, 10, 256),
     ("square 1024", 1024, 1024, 1024),
     ("square 2048", 2048, 2048, 2048),
 ]

@@ -19,15 +19,19 @@ public sealed class GemmShape
         C = new float[m * n];
     }
 
-    /// <summary>The shapes a 784-256-10 MLP with minibatch 128 runs, plus a square one for comparison with BLAS
-    /// figures. Names match build/bench/gemm_onednn.py.</summary>
+    /// <summary>
+    /// The products of a 784-256-10 MLP at minibatch 128, plus square ones for comparison with BLAS figures:
+    /// fwd = X·Wᵀ (transposeB), wgrad = Gᵀ·X (transposeA, dW) and Xᵀ·G (transposeA, dWᵀ: the (784×128)·(128×256)
+    /// form), igrad = G·W, out = the output layer's X·Wᵀ. Names stay within BenchmarkDotNet's 20-character
+    /// parameter display and match build/bench/gemm_onednn.py.
+    /// </summary>
     public static IReadOnlyList<GemmShape> All { get; } =
     [
-        new("forward X·Wt 128x784x256", false, true, 128, 256, 784),
-        new("weight-grad Gt·X 256x128x784", true, false, 256, 784, 128),
-        new("weight-grad Xt·G 784x128x256", true, false, 784, 256, 128),
-        new("input-grad G·W 128x256x784", false, false, 128, 784, 256),
-        new("output X·Wt 128x256x10", false, true, 128, 10, 256),
+        new("fwd m128 n256 k784", false, true, 128, 256, 784),
+        new("wgrad m256 n784 k128", true, false, 256, 784, 128),
+        new("wgrad m784 n256 k128", true, false, 784, 256, 128),
+        new("igrad m128 n784 k256", false, false, 128, 784, 256),
+        new("out m128 n10 k256", false, true, 128, 10, 256),
         new("square 1024", false, false, 1024, 1024, 1024),
         new("square 2048", false, false, 2048, 2048, 2048),
     ];
