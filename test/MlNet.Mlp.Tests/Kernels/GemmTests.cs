@@ -122,6 +122,48 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// Back-to-back parallel calls on different operands (large enough to be split across threads): a helper
+    /// thread that starts late must never compute
+    /// into (or with) the operands of a later call.
+    /// </summary>
+    [Fact]
+    public void BackToBackParallelCallsDoNotInterfere()
+    {
+        GemmCase[] cases =
+        [
+            new GemmCase(128, 160, 131, false, true, padding: 0, accumulate: false, seed: 11),
+            new GemmCase(160, 128, 133, true, false, padding: 1, accumulate: false, seed: 12),
+        ];
+        float[][] expected = cases.Select(testCase => testCase.Compute(1)).ToArray();
+        for (int call = 0; call < 300; call++)
+        {
+            int which = call % 2;
+            Assert.True(expected[which].AsSpan().SequenceEqual(cases[which].Compute(2)), $"call {call} differs");
+        }
+    }
+
+    /// <summary>
+    /// Pack buffers and parallel jobs are reused, so repeated calls allocate nothing on the calling thread (the
+    /// part of the hot path this thread can observe; the pool workers run the same allocation-free driver).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void RepeatedCallsDoNotAllocate(int threads)
+    {
+        var testCase = new GemmCase(128, 256, 200, false, true, padding: 0, accumulate: false, seed: 3);
+        float[] c = testCase.InitialC.ToArray();
+        void Multiply() => Gemm.Multiply(testCase.TransposeA, testCase.TransposeB, testCase.M, testCase.N, testCase.K,
+            testCase.A, testCase.Lda, testCase.B, testCase.Ldb, c, testCase.Ldc, testCase.Accumulate, threads);
+        for (int i = 0; i < 5; i++)
+            Multiply();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+            Multiply();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void ZeroDepthClearsOrKeepsC()
     {
