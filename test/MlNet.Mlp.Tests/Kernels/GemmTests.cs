@@ -124,8 +124,7 @@ public class GemmTests
 
     /// <summary>
     /// Back-to-back parallel calls on different operands (large enough to be split across threads): a helper
-    /// thread that starts late must never compute
-    /// into (or with) the operands of a later call.
+    /// thread that starts late must never compute into (or with) the operands of a later call.
     /// </summary>
     [Fact]
     public void BackToBackParallelCallsDoNotInterfere()
