@@ -8,34 +8,94 @@ namespace MlNet.Mlp.Kernels;
 /// op(B) is k×n: B is stored k×n (ldb ≥ n), or n×k when <c>transposeB</c> (ldb ≥ k). C is m×n (ldc ≥ n).
 /// Backprop with weights W stored out×in uses three shapes: forward Z = X·Wᵀ (transposeB), weight gradient
 /// Gᵀ·X (transposeA) and input gradient G·W (neither).
+/// <para>Implementation: packed, cache-blocked panels (<see cref="GemmDriver{TKernel}"/>) around a register-tiled
+/// SIMD micro-kernel, the widest the hardware accelerates (AVX-512, then 256-bit, 128-bit, scalar).</para>
+/// <para>Results are deterministic: for given inputs they are bit-identical whatever
+/// <c>numberOfThreads</c> is, because threads split only the output and every element's depth sum is formed
+/// in the same order. They can differ between machines with different vector widths.</para>
 /// </remarks>
 public static class Gemm
 {
     /// <summary>Computes C = op(A)·op(B), or C += op(A)·op(B) when <paramref name="accumulate"/> is true.</summary>
+    /// <param name="transposeA">Whether op(A) = Aᵀ.</param>
+    /// <param name="transposeB">Whether op(B) = Bᵀ.</param>
+    /// <param name="m">Rows of op(A) and C.</param>
+    /// <param name="n">Columns of op(B) and C.</param>
+    /// <param name="k">Columns of op(A), rows of op(B): the reduction length.</param>
+    /// <param name="a">A, row-major with row stride <paramref name="lda"/>.</param>
+    /// <param name="lda">Row stride of A.</param>
+    /// <param name="b">B, row-major with row stride <paramref name="ldb"/>.</param>
+    /// <param name="ldb">Row stride of B.</param>
+    /// <param name="c">C, row-major with row stride <paramref name="ldc"/>; only its m×n elements are written.</param>
+    /// <param name="ldc">Row stride of C.</param>
+    /// <param name="accumulate">Add the product to C instead of overwriting it.</param>
+    /// <param name="numberOfThreads">Threads to use at most; 0 or less means <see cref="Environment.ProcessorCount"/>.
+    /// Small products run on the calling thread; the result does not depend on this value.</param>
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate, int numberOfThreads = 1)
     {
-        // First correct version (i-p-j loop order, vectorised over j by the JIT-friendly inner loop);
-        // the cache-blocked, packed, multi-threaded kernel replaces it.
-        for (int i = 0; i < m; i++)
+        if (MicroKernel512.IsSupported)
+            Multiply<MicroKernel512>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
+        else if (MicroKernel256.IsSupported)
+            Multiply<MicroKernel256>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
+        else if (MicroKernel128.IsSupported)
+            Multiply<MicroKernel128>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
+        else
+            Multiply<MicroKernelScalar>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
+    }
+
+    /// <summary>
+    /// <see cref="Multiply"/> with an explicit micro-kernel, so tests can exercise the narrower fallbacks on
+    /// hardware that would pick a wider one.
+    /// </summary>
+    internal static unsafe void Multiply<TKernel>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        Span<float> c, int ldc, bool accumulate, int numberOfThreads)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        ValidateShape(m, n, k);
+        ValidateMatrix(nameof(a), a.Length, transposeA ? k : m, transposeA ? m : k, lda);
+        ValidateMatrix(nameof(b), b.Length, transposeB ? n : k, transposeB ? k : n, ldb);
+        ValidateMatrix(nameof(c), c.Length, m, n, ldc);
+        if (m == 0 || n == 0)
+            return;
+        if (k == 0)
         {
-            Span<float> ci = c.Slice(i * ldc, n);
             if (!accumulate)
-                ci.Clear();
-            for (int p = 0; p < k; p++)
-            {
-                float aip = transposeA ? a[p * lda + i] : a[i * lda + p];
-                if (transposeB)
-                {
-                    for (int j = 0; j < n; j++)
-                        ci[j] += aip * b[j * ldb + p];
-                }
-                else
-                {
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), aip, ci, ci);
-                }
-            }
+                ClearRows(c, m, n, ldc);
+            return;
         }
+        int threads = numberOfThreads <= 0 ? Environment.ProcessorCount : numberOfThreads;
+        fixed (float* aPointer = a)
+        fixed (float* bPointer = b)
+        fixed (float* cPointer = c)
+        {
+            var operands = new GemmOperands(transposeA, transposeB, m, n, k, aPointer, lda, bPointer, ldb,
+                cPointer, ldc, accumulate);
+            GemmParallel.Run(operands, threads, TKernel.Rows, TKernel.Columns, &GemmDriver<TKernel>.ComputeRectangle);
+        }
+    }
+
+    private static void ValidateShape(int m, int n, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+    }
+
+    /// <summary>Checks that a rows×columns matrix with the given row stride fits in the span.</summary>
+    private static void ValidateMatrix(string name, int length, int rows, int columns, int stride)
+    {
+        if (stride < columns)
+            throw new ArgumentOutOfRangeException(name, $"Row stride {stride} is smaller than the {columns} columns.");
+        if (rows > 0 && columns > 0 && length < (long)(rows - 1) * stride + columns)
+            throw new ArgumentException($"Span of length {length} is too short for {rows}×{columns} with stride {stride}.", name);
+    }
+
+    private static void ClearRows(Span<float> c, int m, int n, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+            c.Slice(i * ldc, n).Clear();
     }
 }

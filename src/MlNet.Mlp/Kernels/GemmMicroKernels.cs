@@ -1,0 +1,232 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MlNet.Mlp.Kernels;
+
+/// <summary>
+/// A register-tiled micro-kernel: computes one <see cref="Rows"/>×<see cref="Columns"/> tile of C from a packed
+/// A micro-panel (per depth step, <see cref="Rows"/> consecutive floats) and a packed B micro-panel (per depth
+/// step, <see cref="Columns"/> consecutive floats).
+/// </summary>
+/// <remarks>
+/// Implemented by structs so that the generic driver <see cref="GemmDriver{TKernel}"/> is specialised by the JIT
+/// for each kernel (static abstract calls on a struct type argument are direct and inlinable). Every tile, full or
+/// edge, is computed by the same kernel with the same depth order, which is what makes results independent of
+/// how the output is partitioned across threads.
+/// </remarks>
+internal interface IGemmMicroKernel
+{
+    /// <summary>Rows of C per tile (MR); also the interleave width of packed A.</summary>
+    static abstract int Rows { get; }
+
+    /// <summary>Columns of C per tile (NR); also the interleave width of packed B.</summary>
+    static abstract int Columns { get; }
+
+    /// <summary>Whether this kernel runs on the current hardware at full speed.</summary>
+    static abstract bool IsSupported { get; }
+
+    /// <summary>
+    /// Computes acc = Σₚ a[p]·b[p] over <paramref name="depth"/> steps, then stores C = acc, or C = C + acc when
+    /// <paramref name="addToC"/>; always writes the full tile.
+    /// </summary>
+    static abstract unsafe void Run(int depth, float* a, float* b, float* c, int ldc, bool addToC);
+}
+
+/// <summary>
+/// AVX-512 kernel, 8 rows × 32 columns: 16 zmm accumulators, 2 zmm of B per depth step and the A values used as
+/// embedded broadcasts, so the 16 FMAs per step need only 2 full loads. 16 accumulators cover the FMA latency ×
+/// throughput product (4 cycles × 2 pipes) twice over, and 32 columns = 128 bytes keep each B step to two cache
+/// lines.
+/// </summary>
+internal readonly struct MicroKernel512 : IGemmMicroKernel
+{
+    public static int Rows => 8;
+    public static int Columns => 32;
+    public static bool IsSupported => Vector512.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Run(int depth, float* a, float* b, float* c, int ldc, bool addToC)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < depth; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b);
+            Vector512<float> b1 = Vector512.Load(b + 16);
+            c00 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b1, c01);
+            c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b1, c11);
+            c20 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b1, c21);
+            c30 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b1, c31);
+            c40 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b1, c41);
+            c50 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b1, c51);
+            c60 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), b1, c61);
+            c70 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), b1, c71);
+            a += 8;
+            b += 32;
+        }
+        StoreRow(c, c00, c01, addToC);
+        StoreRow(c + ldc, c10, c11, addToC);
+        StoreRow(c + 2 * ldc, c20, c21, addToC);
+        StoreRow(c + 3 * ldc, c30, c31, addToC);
+        StoreRow(c + 4 * ldc, c40, c41, addToC);
+        StoreRow(c + 5 * ldc, c50, c51, addToC);
+        StoreRow(c + 6 * ldc, c60, c61, addToC);
+        StoreRow(c + 7 * ldc, c70, c71, addToC);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRow(float* c, Vector512<float> left, Vector512<float> right, bool addToC)
+    {
+        if (addToC)
+        {
+            left += Vector512.Load(c);
+            right += Vector512.Load(c + 16);
+        }
+        left.Store(c);
+        right.Store(c + 16);
+    }
+}
+
+/// <summary>
+/// AVX2-class kernel, 4 rows × 16 columns: 8 ymm accumulators + 2 of B + 1 broadcast fit the 16 registers that
+/// machines without AVX-512 have, so nothing spills.
+/// </summary>
+internal readonly struct MicroKernel256 : IGemmMicroKernel
+{
+    public static int Rows => 4;
+    public static int Columns => 16;
+    public static bool IsSupported => Vector256.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Run(int depth, float* a, float* b, float* c, int ldc, bool addToC)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < depth; p++)
+        {
+            Vector256<float> b0 = Vector256.Load(b);
+            Vector256<float> b1 = Vector256.Load(b + 8);
+            // MultiplyAddEstimate is a single FMA where the hardware has one and mul+add elsewhere (never the
+            // slow software-exact fallback of FusedMultiplyAdd); the choice is per machine, not per call.
+            c00 = Vector256.MultiplyAddEstimate(Vector256.Create(a[0]), b0, c00);
+            c01 = Vector256.MultiplyAddEstimate(Vector256.Create(a[0]), b1, c01);
+            c10 = Vector256.MultiplyAddEstimate(Vector256.Create(a[1]), b0, c10);
+            c11 = Vector256.MultiplyAddEstimate(Vector256.Create(a[1]), b1, c11);
+            c20 = Vector256.MultiplyAddEstimate(Vector256.Create(a[2]), b0, c20);
+            c21 = Vector256.MultiplyAddEstimate(Vector256.Create(a[2]), b1, c21);
+            c30 = Vector256.MultiplyAddEstimate(Vector256.Create(a[3]), b0, c30);
+            c31 = Vector256.MultiplyAddEstimate(Vector256.Create(a[3]), b1, c31);
+            a += 4;
+            b += 16;
+        }
+        StoreRow(c, c00, c01, addToC);
+        StoreRow(c + ldc, c10, c11, addToC);
+        StoreRow(c + 2 * ldc, c20, c21, addToC);
+        StoreRow(c + 3 * ldc, c30, c31, addToC);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRow(float* c, Vector256<float> left, Vector256<float> right, bool addToC)
+    {
+        if (addToC)
+        {
+            left += Vector256.Load(c);
+            right += Vector256.Load(c + 8);
+        }
+        left.Store(c);
+        right.Store(c + 8);
+    }
+}
+
+/// <summary>
+/// 128-bit kernel (SSE, NEON), 4 rows × 8 columns: 8 accumulators, well inside the 16 (SSE) or 32 (NEON)
+/// registers.
+/// </summary>
+internal readonly struct MicroKernel128 : IGemmMicroKernel
+{
+    public static int Rows => 4;
+    public static int Columns => 8;
+    public static bool IsSupported => Vector128.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Run(int depth, float* a, float* b, float* c, int ldc, bool addToC)
+    {
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < depth; p++)
+        {
+            Vector128<float> b0 = Vector128.Load(b);
+            Vector128<float> b1 = Vector128.Load(b + 4);
+            c00 = Vector128.MultiplyAddEstimate(Vector128.Create(a[0]), b0, c00);
+            c01 = Vector128.MultiplyAddEstimate(Vector128.Create(a[0]), b1, c01);
+            c10 = Vector128.MultiplyAddEstimate(Vector128.Create(a[1]), b0, c10);
+            c11 = Vector128.MultiplyAddEstimate(Vector128.Create(a[1]), b1, c11);
+            c20 = Vector128.MultiplyAddEstimate(Vector128.Create(a[2]), b0, c20);
+            c21 = Vector128.MultiplyAddEstimate(Vector128.Create(a[2]), b1, c21);
+            c30 = Vector128.MultiplyAddEstimate(Vector128.Create(a[3]), b0, c30);
+            c31 = Vector128.MultiplyAddEstimate(Vector128.Create(a[3]), b1, c31);
+            a += 4;
+            b += 8;
+        }
+        StoreRow(c, c00, c01, addToC);
+        StoreRow(c + ldc, c10, c11, addToC);
+        StoreRow(c + 2 * ldc, c20, c21, addToC);
+        StoreRow(c + 3 * ldc, c30, c31, addToC);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRow(float* c, Vector128<float> left, Vector128<float> right, bool addToC)
+    {
+        if (addToC)
+        {
+            left += Vector128.Load(c);
+            right += Vector128.Load(c + 4);
+        }
+        left.Store(c);
+        right.Store(c + 4);
+    }
+}
+
+/// <summary>Portable scalar kernel, 4 × 4, for hardware without SIMD acceleration.</summary>
+internal readonly struct MicroKernelScalar : IGemmMicroKernel
+{
+    public static int Rows => 4;
+    public static int Columns => 4;
+    public static bool IsSupported => true;
+
+    public static unsafe void Run(int depth, float* a, float* b, float* c, int ldc, bool addToC)
+    {
+        // A small local tile rather than 16 named locals: the JIT keeps what it can in registers, and the scalar
+        // path exists for correctness on unusual hardware, not speed.
+        float* acc = stackalloc float[16];
+        new Span<float>(acc, 16).Clear();
+        for (int p = 0; p < depth; p++)
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                float ai = a[i];
+                acc[i * 4 + 0] += ai * b[0];
+                acc[i * 4 + 1] += ai * b[1];
+                acc[i * 4 + 2] += ai * b[2];
+                acc[i * 4 + 3] += ai * b[3];
+            }
+            a += 4;
+            b += 4;
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            for (int j = 0; j < 4; j++)
+                c[i * ldc + j] = addToC ? c[i * ldc + j] + acc[i * 4 + j] : acc[i * 4 + j];
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+
+namespace MlNet.Mlp.Benchmarks;
+
+/// <summary>
+/// Fast feedback without BenchmarkDotNet: per shape and thread count, the median GFLOP/s over timed batches.
+/// Batches are sized to ~20 ms so timer resolution and noise from other processes average out.
+/// </summary>
+public static class GemmQuick
+{
+    public static void Run(string? shapeFilter, int rounds)
+    {
+        WarmUp();
+        Console.WriteLine($"{"shape",-32} {"threads",7} {"median GFLOP/s",15} {"best",8}");
+        foreach (GemmShape shape in GemmShape.All)
+        {
+            if (shapeFilter is not null && !shape.Name.Contains(shapeFilter, StringComparison.OrdinalIgnoreCase))
+                continue;
+            foreach (int threads in new[] { 1, 2 })
+            {
+                double[] rates = Measure(shape, threads, rounds);
+                Array.Sort(rates);
+                Console.WriteLine($"{shape.Name,-32} {threads,7} {rates[rates.Length / 2],15:F1} {rates[^1],8:F1}");
+            }
+        }
+    }
+
+    /// <summary>Runs every shape for a while first, so that no measurement includes JIT tiering.</summary>
+    private static void WarmUp()
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < 0.5)
+        {
+            foreach (GemmShape shape in GemmShape.All)
+                shape.Run(2);
+        }
+    }
+
+    private static double[] Measure(GemmShape shape, int threads, int rounds)
+    {
+        int batch = Math.Max(1, (int)(0.02 * 100e9 / shape.Flops));
+        for (int i = 0; i < batch * 3; i++)
+            shape.Run(threads);
+        var rates = new double[rounds];
+        for (int round = 0; round < rounds; round++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < batch; i++)
+                shape.Run(threads);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            rates[round] = shape.Flops * batch / seconds / 1e9;
+        }
+        return rates;
+    }
+}
