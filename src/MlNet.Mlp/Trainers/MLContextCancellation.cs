@@ -1,17 +1,29 @@
+using System.Reflection;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
 namespace Microsoft.ML;
 
-/// <summary>Makes ML.NET's training cancellation reachable from user code.</summary>
+/// <summary>Makes ML.NET's training cancellation reachable from user code, and leaves the context usable afterwards.</summary>
 public static class MLContextCancellation
 {
     /// <summary>
-    /// Asks every training running on <paramref name="mlContext"/> to stop. Our trainers check between mini-batches
-    /// and throw <see cref="OperationCanceledException"/>; the context stays usable for the next <c>Fit</c>.
+    /// Stops every training running on <paramref name="mlContext"/>: our trainers check before every mini-batch and
+    /// throw <see cref="OperationCanceledException"/>. Unlike ML.NET's own (internal) cancellation, the context stays
+    /// usable: a later <c>Fit</c> runs normally.
     /// </summary>
-    /// <remarks>ML.NET 5.0.1 implements this but keeps it internal; this extension calls it.</remarks>
     public static void CancelExecution(this MLContext mlContext)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        // Binds to MLContext's own (internal) CancelExecution: we compile against the publicized reference.
+        // MLContext's own CancelExecution (internal; we compile against the publicized reference) marks every host
+        // registered so far as cancelled, which stops the running trainings...
         mlContext.CancelExecution();
+        // ...and also marks the context itself, after which every new host is born cancelled. Clearing that flag
+        // keeps the running trainings cancelled (their hosts keep theirs) while later ones run.
+        IsCanceledProperty.SetValue(mlContext._env, false);
     }
+
+    private static readonly PropertyInfo IsCanceledProperty =
+        typeof(HostEnvironmentBase<LocalEnvironment>).GetProperty(nameof(HostEnvironmentBase<LocalEnvironment>.IsCanceled))
+        ?? throw new MissingMemberException("ML.NET's HostEnvironmentBase.IsCanceled is gone: see README, 'How the ML.NET integration works'.");
 }

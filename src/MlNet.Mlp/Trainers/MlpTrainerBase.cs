@@ -17,6 +17,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     where TOptions : MlpOptionsBase
 {
     private protected readonly TOptions TrainerOptions;
+    private readonly IHostEnvironment _environment;
 
     private protected MlpTrainerBase(IHostEnvironment env, TOptions options, string name, SchemaShape.Column label)
         : base(Contracts.CheckRef(env, nameof(env)).Register(name),
@@ -25,6 +26,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
     {
         TrainerOptions = options;
+        _environment = env;
         Info = new TrainerInfo(normalization: true, caching: false, supportValid: true, supportIncrementalTrain: true);
     }
 
@@ -77,8 +79,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         TModel? initial = CheckInitialModel(context.InitialPredictor, featureCount, outputCount);
         (LossFunction loss, Activation outputActivation) = LossAndOutput;
 
-        // A host per Fit: MLContext.CancelExecution cancels it, and the next Fit of this trainer gets a fresh one.
-        IHost fitHost = Host.Register("Fit", seed: 0);
+        // A host per Fit, registered on the context: CancelExecution cancels it, and the next Fit gets a fresh one.
+        IHost fitHost = _environment.Register(GetType().Name + ".Fit", seed: 0);
         using IChannel channel = Host.Start("Training");
         DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, trainSet, featureCount).TrimmedToRowCount();
         TrainingData engineTraining = ToEngineData(training, outputCount, initial, "training");

@@ -91,6 +91,7 @@ public sealed class PerceptronTrainer
     }
 
     private readonly Options _options;
+    private readonly IHostEnvironment _environment;
 
     internal PerceptronTrainer(IHostEnvironment env, Options options)
         : base(Contracts.CheckRef(env, nameof(env)).Register(LoadName),
@@ -99,6 +100,7 @@ public sealed class PerceptronTrainer
             TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
     {
         _options = options;
+        _environment = env;
         Info = new TrainerInfo(normalization: true, caching: false, supportIncrementalTrain: true);
     }
 
@@ -160,8 +162,8 @@ public sealed class PerceptronTrainer
                 $"The model to continue from has {initial.FeatureCount} features, but feature column '{FeatureColumn.Name}' has {featureCount}.");
         }
 
-        // A host per Fit: MLContext.CancelExecution cancels it, and the next Fit of this trainer gets a fresh one.
-        IHost fitHost = Host.Register("Fit", seed: 0);
+        // A host per Fit, registered on the context: CancelExecution cancels it, and the next Fit gets a fresh one.
+        IHost fitHost = _environment.Register(LoadName + ".Fit", seed: 0);
         using IChannel channel = Host.Start("Training");
         DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, data, featureCount);
         float[] signs = new float[training.RowCount];
