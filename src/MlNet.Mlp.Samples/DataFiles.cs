@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -20,4 +22,49 @@ internal static class DataFiles
                 new TextLoader.Column("Label", DataKind.Boolean, 30),
             ],
         });
+
+    private sealed class DigitRow
+    {
+        [VectorType(64)]
+        public float[] Features { get; set; } = [];
+
+        public float Digit { get; set; }
+    }
+
+    private sealed class DiabetesRow
+    {
+        [VectorType(10)]
+        public float[] Features { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
+    /// <summary>Digits (1,797 rows of 8×8 images): 64 pixel features and the digit 0–9 in a Single "Digit" column.</summary>
+    public static IDataView LoadDigits(MLContext mlContext) =>
+        mlContext.Data.LoadFromEnumerable(GzipLines("digits.csv.gz").Select(line =>
+        {
+            float[] values = line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            return new DigitRow { Features = values[..64], Digit = values[64] };
+        }).ToList());
+
+    /// <summary>Diabetes (442 rows): 10 raw features and the disease progression one year later as the Label.</summary>
+    public static IDataView LoadDiabetes(MLContext mlContext)
+    {
+        var features = GzipLines("diabetes_data_raw.csv.gz")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+        var targets = GzipLines("diabetes_target.csv.gz").Select(v => float.Parse(v, CultureInfo.InvariantCulture));
+        return mlContext.Data.LoadFromEnumerable(features.Zip(targets, (x, y) => new DiabetesRow { Features = x, Label = y }).ToList());
+    }
+
+    private static List<string> GzipLines(string fileName)
+    {
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(PathOf(fileName)), CompressionMode.Decompress));
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Trim().Length > 0)
+                lines.Add(line.Trim());
+        }
+        return lines;
+    }
 }

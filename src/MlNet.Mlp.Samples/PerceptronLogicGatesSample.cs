@@ -33,7 +33,18 @@ internal static class PerceptronLogicGatesSample
             Console.WriteLine($"{name,-4} accuracy {metrics.Accuracy:P0}  converged: {report.Converged,-5}  " +
                 $"iterations: {report.NumberOfIterations,3}  weights [{string.Join(", ", model.Model.Weights)}] bias {model.Model.Bias}");
         }
-        Console.WriteLine("XOR is not linearly separable: the perceptron never gets all four right. An MLP with one hidden layer does.");
+        Console.WriteLine("XOR is not linearly separable: the perceptron never gets all four right. An MLP with one hidden layer does:");
+        var xor = mlContext.Data.LoadFromEnumerable(new List<GateRow>
+        {
+            new() { Features = [0, 0], Label = false }, new() { Features = [0, 1], Label = true },
+            new() { Features = [1, 0], Label = true }, new() { Features = [1, 1], Label = false },
+        });
+        var mlp = mlContext.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+        {
+            HiddenLayerSizes = [4], Activation = MlpActivation.Tanh, NumberOfIterations = 1000, LearningRate = 0.03f,
+        }).Fit(xor);
+        var mlpMetrics = mlContext.BinaryClassification.Evaluate(mlp.Transform(xor));
+        Console.WriteLine($"XOR  MLP 2-4-1 (tanh) accuracy {mlpMetrics.Accuracy:P0}");
         Console.WriteLine();
     }
 }

@@ -19,5 +19,7 @@ if (args.Length > 0)
 
 PerceptronLogicGatesSample.Run();
 PerceptronBreastCancerSample.Run();
+MlpDigitsSample.Run();
+MlpDiabetesSample.Run();
 SaveAndLoadSample.Run();
 return 0;

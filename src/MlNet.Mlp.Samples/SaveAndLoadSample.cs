@@ -20,7 +20,7 @@ internal static class SaveAndLoadSample
 
     public static void Run()
     {
-        Console.WriteLine("== 3. Save the model as .zip, load it back, predict ==");
+        Console.WriteLine("== 5. Save the model as .zip, load it back, predict ==");
         var mlContext = new MLContext(seed: 1);
         IDataView data = DataFiles.LoadBreastCancer(mlContext);
         var model = mlContext.Transforms.NormalizeMeanVariance("Features")
