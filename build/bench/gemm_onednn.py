@@ -11,6 +11,8 @@ C = op(A)·op(B) is mapped to input = op(A) and weight = op(B)ᵀ, made contiguo
   weight grad  Xᵀ·G : input Xᵀ (784×128), weight Gᵀ (256×128)      (the brief's (784×128)·(128×256))
   input grad   G·W  : input G (128×256),  weight Wᵀ (784×256)
   output       X·Wᵀ : input X (128×256),  weight W (10×256)
+  output dW    Gᵀ·X : input Gᵀ (10×128),  weight Xᵀ (256×128)
+  output dX    G·W  : input G (128×10),   weight Wᵀ (256×10)
   square            : input A (n×n),      weight Bᵀ (n×n)
 So oneDNN never pays for a transposition, while our Gemm absorbs it in packing: the comparison, if anything,
 favours oneDNN. GFLOP/s = 2·m·n·k / time; each round times a batch of ~20 ms, the median over rounds is printed.
@@ -27,6 +29,8 @@ SHAPES = [
     ("wgrad m784 n256 k128", 784, 256, 128),
     ("igrad m128 n784 k256", 128, 784, 256),
     ("out m128 n10 k256", 128, 10, 256),
+    ("out-wgrad m10 n256 k128", 10, 256, 128),
+    ("out-igrad m128 n256 k10", 128, 256, 10),
     ("square 1024", 1024, 1024, 1024),
     ("square 2048", 2048, 2048, 2048),
 ]

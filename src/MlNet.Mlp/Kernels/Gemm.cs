@@ -9,7 +9,8 @@ namespace MlNet.Mlp.Kernels;
 /// Backprop with weights W stored out×in uses three shapes: forward Z = X·Wᵀ (transposeB), weight gradient
 /// Gᵀ·X (transposeA) and input gradient G·W (neither).
 /// <para>Implementation: packed, cache-blocked panels (<see cref="GemmDriver{TKernel}"/>) around a register-tiled
-/// SIMD micro-kernel, the widest the hardware accelerates (AVX-512, then 256-bit, 128-bit, scalar).</para>
+/// SIMD micro-kernel, the widest the hardware accelerates (AVX-512, then 256-bit, 128-bit, scalar), with a
+/// 16-column AVX-512 variant for narrow products such as a 10-class output layer.</para>
 /// <para>Results are deterministic: for given inputs they are bit-identical whatever
 /// <c>numberOfThreads</c> is, because threads split only the output and every element's depth sum is formed
 /// in the same order. They can differ between machines with different vector widths.</para>
@@ -35,7 +36,10 @@ public static class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate, int numberOfThreads = 1)
     {
-        if (MicroKernel512.IsSupported)
+        // The kernel depends only on the hardware and n, never on the thread count, so determinism holds.
+        if (MicroKernel512Narrow.IsSupported && n <= MicroKernel512Narrow.Columns)
+            Multiply<MicroKernel512Narrow>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
+        else if (MicroKernel512.IsSupported)
             Multiply<MicroKernel512>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
         else if (MicroKernel256.IsSupported)
             Multiply<MicroKernel256>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);

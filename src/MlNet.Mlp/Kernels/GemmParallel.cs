@@ -45,9 +45,13 @@ internal static unsafe class GemmParallel
 
 /// <summary>
 /// A partition of C into rectangles whose sides are whole numbers of tiles (except at the matrix edge).
-/// Columns are split first: a column rectangle packs only its own part of B and repacks A, while a row split
-/// repacks all of B, and in these products B (the weights) is the larger operand per output row.
 /// </summary>
+/// <remarks>
+/// The longer side of C is split first. A strip of columns packs only its own columns of B but all of A (m·k),
+/// a strip of rows all of B (k·n), so with P strips the packing costs P·m·k + k·n or m·k + P·k·n: splitting
+/// across n is cheaper exactly when m &lt; n (forward 128×256, input gradient 128×784), across m otherwise
+/// (the weight gradient in its 784×256 form).
+/// </remarks>
 internal readonly struct RectangleGrid
 {
     private RectangleGrid(int m, int n, int rowsPerRectangle, int columnsPerRectangle)
@@ -73,11 +77,25 @@ internal readonly struct RectangleGrid
     {
         int columnTiles = (n + tileColumns - 1) / tileColumns;
         int rowTiles = (m + tileRows - 1) / tileRows;
-        int columnParts = Math.Min(columnTiles, target);
-        int rowParts = Math.Min(rowTiles, (target + columnParts - 1) / columnParts);
+        int rowParts, columnParts;
+        if (m > n)
+            (rowParts, columnParts) = SplitLongerSideFirst(rowTiles, columnTiles, target);
+        else
+            (columnParts, rowParts) = SplitLongerSideFirst(columnTiles, rowTiles, target);
         int columnsPer = (columnTiles + columnParts - 1) / columnParts * tileColumns;
         int rowsPer = (rowTiles + rowParts - 1) / rowParts * tileRows;
         return new RectangleGrid(m, n, rowsPer, columnsPer);
+    }
+
+    /// <summary>
+    /// Parts for the longer side (at most one per tile), and for the shorter side only as many as needed to
+    /// reach <paramref name="target"/>.
+    /// </summary>
+    private static (int LongerParts, int ShorterParts) SplitLongerSideFirst(int longerTiles, int shorterTiles, int target)
+    {
+        int longerParts = Math.Min(longerTiles, target);
+        int shorterParts = Math.Min(shorterTiles, (target + longerParts - 1) / longerParts);
+        return (longerParts, shorterParts);
     }
 
     /// <summary>Bounds of rectangle <paramref name="index"/>.</summary>
