@@ -21,9 +21,9 @@ public sealed class GemmShape
 
     /// <summary>
     /// The products of a 784-256-10 MLP at minibatch 128, plus square ones for comparison with BLAS figures:
-    /// fwd = X·Wᵀ (transposeB), wgrad = Gᵀ·X (transposeA, dW) and Xᵀ·G (transposeA, dWᵀ: the (784×128)·(128×256)
-    /// form), igrad = G·W, out = the output layer's X·Wᵀ and out-dW, out-dX its two gradients. Names stay within BenchmarkDotNet's 20-character
-    /// parameter display and match build/bench/gemm_onednn.py.
+    /// fwd = X·Wᵀ (transposeB), wgrad = Gᵀ·X (transposeA, dW) and Xᵀ·G (transposeA, dWᵀ: the
+    /// (784×128)·(128×256) form), igrad = G·W, out = the output layer's X·Wᵀ, out-dW and out-dX its gradients.
+    /// Names stay within BenchmarkDotNet's 20-character parameter display and match build/bench/gemm_onednn.py.
     /// </summary>
     public static IReadOnlyList<GemmShape> All { get; } =
     [
