@@ -42,7 +42,13 @@ def measure(m, n, k, rounds):
     inp = (torch.rand(m, k) * 2 - 1).contiguous().to_mkldnn()
     weight = (torch.rand(n, k) * 2 - 1).contiguous().to_mkldnn()
     flops = 2.0 * m * n * k
-    batch = max(1, int(0.02 * 100e9 / flops))
+    for _ in range(3):
+        torch._C._nn.mkldnn_linear(inp, weight, None)
+    # Batch size from a timed call, not an assumed rate: on a busy machine OpenMP's spinning threads can run
+    # 100× slower, and a fixed batch would then take minutes.
+    start = time.perf_counter()
+    torch._C._nn.mkldnn_linear(inp, weight, None)
+    batch = max(1, int(0.02 / max(time.perf_counter() - start, 1e-7)))
     for _ in range(batch * 3):
         torch._C._nn.mkldnn_linear(inp, weight, None)
     rates = []
