@@ -43,11 +43,16 @@ def run_onednn(rounds):
 def main():
     sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     rounds = sys.argv[2] if len(sys.argv) > 2 else "9"
-    ours, onednn = [], []
+    ours, onednn, loads = [], [], []
     for session in range(sessions):
+        loads.append(os.getloadavg()[0])
         ours.append(run_ours(rounds))
         onednn.append(run_onednn(rounds))
         print(f"session {session + 1}/{sessions} done", file=sys.stderr, flush=True)
+    loads.append(os.getloadavg()[0])
+    # Other processes on this shared 2-core machine skew the 2-thread figures (oneDNN's most: its OpenMP
+    # threads spin at barriers), so the 1-minute load averages seen between sessions are part of the result.
+    print("load averages between sessions: " + ", ".join(f"{load:.1f}" for load in loads))
     print(f"{'shape':<32} {'threads':>7} {'ours':>8} {'oneDNN':>8} {'ratio':>6}   (median GFLOP/s over {sessions} sessions)")
     for key in ours[0]:
         if key not in onednn[0]:

@@ -11,6 +11,8 @@ namespace MlNet.Mlp.Benchmarks;
 [Config(typeof(GemmBenchmarkConfig))]
 public class GemmBenchmarks
 {
+    /// <summary>All shapes but 2048² (~75 ms a call, it alone would double the suite's time; gemm-quick and
+    /// compare_gemm.py measure it).</summary>
     public static IEnumerable<GemmShape> Shapes => GemmShape.All.Where(shape => shape.M * (long)shape.N * shape.K <= 1L << 30);
 
     [ParamsSource(nameof(Shapes))]

@@ -38,7 +38,10 @@ public static class GemmQuick
 
     private static double[] Measure(GemmShape shape, int threads, int rounds)
     {
-        int batch = Math.Max(1, (int)(0.02 * 100e9 / shape.Flops));
+        // Batch size from a timed call, so a busy machine slows the run down only in proportion.
+        long probe = Stopwatch.GetTimestamp();
+        shape.Run(threads);
+        int batch = Math.Max(1, (int)(0.02 / Math.Max(Stopwatch.GetElapsedTime(probe).TotalSeconds, 1e-7)));
         for (int i = 0; i < batch * 3; i++)
             shape.Run(threads);
         var rates = new double[rounds];

@@ -21,9 +21,9 @@ public sealed class GemmShape
 
     /// <summary>
     /// The products of a 784-256-10 MLP at minibatch 128, plus square ones for comparison with BLAS figures:
-    /// fwd = X·Wᵀ (transposeB), wgrad = Gᵀ·X (transposeA, dW) and Xᵀ·G (transposeA, dWᵀ: the (784×128)·(128×256)
-    /// form), igrad = G·W, out = the output layer's X·Wᵀ and out-wgrad, out-igrad its two gradients. Names stay within BenchmarkDotNet's 20-character
-    /// parameter display and match build/bench/gemm_onednn.py.
+    /// fwd = X·Wᵀ (transposeB), wgrad = Gᵀ·X (transposeA, dW) and Xᵀ·G (transposeA, dWᵀ: the
+    /// (784×128)·(128×256) form), igrad = G·W, out = the output layer's X·Wᵀ, out-dW and out-dX its gradients.
+    /// Names stay within BenchmarkDotNet's 20-character parameter display and match build/bench/gemm_onednn.py.
     /// </summary>
     public static IReadOnlyList<GemmShape> All { get; } =
     [
@@ -32,8 +32,8 @@ public sealed class GemmShape
         new("wgrad m784 n256 k128", true, false, 784, 256, 128),
         new("igrad m128 n784 k256", false, false, 128, 784, 256),
         new("out m128 n10 k256", false, true, 128, 10, 256),
-        new("out-wgrad m10 n256 k128", true, false, 10, 256, 128),
-        new("out-igrad m128 n256 k10", false, false, 128, 256, 10),
+        new("out-dW m10 n256 k128", true, false, 10, 256, 128),
+        new("out-dX m128 n256 k10", false, false, 128, 256, 10),
         new("square 1024", false, false, 1024, 1024, 1024),
         new("square 2048", false, false, 2048, 2048, 2048),
     ];
