@@ -89,7 +89,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         {
             validationSet.CheckFeatureFloatVector(out int validationFeatures);
             if (validationFeatures != featureCount)
-                throw Host.ExceptParam(nameof(context), $"The validation set has {validationFeatures} features, the training set {featureCount}.");
+                throw Host.ExceptParam(nameof(context),
+                    $"Feature column '{FeatureColumn.Name}' has {validationFeatures} values in the validation set but {featureCount} in the training set.");
             DenseTrainingData validation = DenseTrainingData.Read(fitHost, channel, validationSet, featureCount).TrimmedToRowCount();
             engineValidation = ToEngineData(validation, outputCount, initial, "validation");
         }

@@ -1,0 +1,198 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNet.Mlp.Tests.Infrastructure;
+using Xunit;
+
+namespace MlNet.Mlp.Tests.Trainers;
+
+public class MlpInputErrorTests
+{
+    private sealed class NumericLabelRow
+    {
+        public float Label { get; set; }
+
+        [VectorType(2)]
+        public float[] Features { get; set; } = [];
+    }
+
+    private sealed class BoolLabelRow
+    {
+        public bool Label { get; set; }
+
+        [VectorType(2)]
+        public float[] Features { get; set; } = [];
+    }
+
+    private sealed class WideRow
+    {
+        public bool Label { get; set; }
+
+        [VectorType(3)]
+        public float[] Features { get; set; } = [];
+    }
+
+    private sealed class ScalarFeatureRow
+    {
+        public bool Label { get; set; }
+        public float Features { get; set; }
+    }
+
+    private static IDataView Numeric(MLContext ml, params (float Label, float X)[] rows) =>
+        ml.Data.LoadFromEnumerable(rows.Select(r => new NumericLabelRow { Label = r.Label, Features = [r.X, -r.X] }).ToList());
+
+    [Fact]
+    public void Binary_label_must_be_Boolean()
+    {
+        var ml = new MLContext(seed: 1);
+        var error = Assert.ThrowsAny<ArgumentOutOfRangeException>(() =>
+            ml.BinaryClassification.Trainers.Mlp().Fit(Numeric(ml, (1, 1), (0, 2))));
+        Assert.Contains("'Label'", error.Message);
+        Assert.Contains("Boolean", error.Message);
+    }
+
+    [Fact]
+    public void Multiclass_label_must_be_a_key_and_the_error_suggests_MapValueToKey()
+    {
+        var ml = new MLContext(seed: 1);
+        var error = Assert.ThrowsAny<ArgumentOutOfRangeException>(() =>
+            ml.MulticlassClassification.Trainers.Mlp().Fit(Numeric(ml, (1, 1), (0, 2))));
+        Assert.Contains("'Label'", error.Message);
+        Assert.Contains("MapValueToKey", error.Message);
+    }
+
+    [Fact]
+    public void Regression_label_must_be_Single()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromEnumerable(new[] { new BoolLabelRow { Label = true, Features = [1, 2] } });
+        var error = Assert.ThrowsAny<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.Mlp().Fit(data));
+        Assert.Contains("'Label'", error.Message);
+        Assert.Contains("Single", error.Message);
+    }
+
+    [Fact]
+    public void Missing_label_and_feature_columns_are_named()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = TestData.Xor(ml);
+        var label = Assert.ThrowsAny<ArgumentOutOfRangeException>(() =>
+            ml.BinaryClassification.Trainers.Mlp(labelColumnName: "Outcome").Fit(data));
+        Assert.Contains("Outcome", label.Message);
+        var features = Assert.ThrowsAny<ArgumentOutOfRangeException>(() =>
+            ml.Regression.Trainers.Mlp(featureColumnName: "Inputs").Fit(data));
+        Assert.Contains("Inputs", features.Message);
+    }
+
+    [Fact]
+    public void Features_must_be_a_known_size_vector_of_Single()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromEnumerable(new[] { new ScalarFeatureRow { Label = true, Features = 1 } });
+        var error = Assert.ThrowsAny<ArgumentException>(() => ml.BinaryClassification.Trainers.Mlp().Fit(data));
+        Assert.Contains("Features", error.Message);
+    }
+
+    [Fact]
+    public void Zero_valid_rows_give_a_clear_error()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromEnumerable(new[]
+        {
+            new BoolLabelRow { Label = true, Features = [float.NaN, 1] },
+            new BoolLabelRow { Label = false, Features = [1, float.NegativeInfinity] },
+        });
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => ml.BinaryClassification.Trainers.Mlp().Fit(data));
+        Assert.Contains("No valid training rows", error.Message);
+        Assert.Contains("2 rows with NaN or infinite values in feature column 'Features'", error.Message);
+    }
+
+    [Fact]
+    public void NaN_feature_rows_and_missing_labels_are_skipped_and_counted_in_the_log()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        var rows = Enumerable.Range(0, 40).Select(i => new NumericLabelRow { Label = i, Features = [i / 40f, 1 - i / 40f] }).ToList();
+        rows.Add(new NumericLabelRow { Label = float.NaN, Features = [0.5f, 0.5f] });
+        rows.Add(new NumericLabelRow { Label = 3, Features = [float.NaN, 0.5f] });
+        var model = ml.Regression.Trainers.Mlp(hiddenLayerSizes: [4], numberOfIterations: 3).Fit(ml.Data.LoadFromEnumerable(rows));
+        Assert.True(model.Model.Weights.All(layer => layer.All(float.IsFinite)));
+        Assert.Contains(messages, m => m.Contains("1 rows with NaN or infinite values in feature column 'Features'")
+            && m.Contains("1 rows with a missing value in label column 'Label'"));
+    }
+
+    [Fact]
+    public void A_validation_set_with_a_different_schema_is_rejected()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView train = TestData.Xor(ml);
+        IDataView wider = ml.Data.LoadFromEnumerable(new[] { new WideRow { Label = true, Features = [1, 2, 3] } });
+        IDataView numericLabel = Numeric(ml, (1, 1));
+        var trainer = ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [2], numberOfIterations: 1);
+        var size = Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(train, wider));
+        Assert.Contains("Features", size.Message);
+        var label = Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(train, numericLabel));
+        Assert.Contains("Label", label.Message);
+    }
+
+    public static TheoryData<string, Action<MlpBinaryTrainer.Options>> BadOptions => new()
+    {
+        { "HiddenLayerSizes", o => o.HiddenLayerSizes = [] },
+        { "HiddenLayerSizes", o => o.HiddenLayerSizes = [10, 0] },
+        { "HiddenLayerSizes", o => o.HiddenLayerSizes = [-3] },
+        { "HiddenLayerSizes", o => o.HiddenLayerSizes = [1_000_000_000] },
+        { "DropoutRate", o => o.DropoutRate = 1 },
+        { "DropoutRate", o => o.DropoutRate = -0.1f },
+        { "DropConnectRate", o => o.DropConnectRate = 1.5f },
+        { "Momentum", o => o.Momentum = 1 },
+        { "BatchSize", o => o.BatchSize = 0 },
+        { "BatchSize", o => o.BatchSize = -5 },
+        { "ValidationFraction", o => o.ValidationFraction = 0 },
+        { "ValidationFraction", o => o.ValidationFraction = 1 },
+        { "LearningRate", o => o.LearningRate = 0 },
+        { "L2Regularization", o => o.L2Regularization = -1 },
+        { "NumberOfIterations", o => o.NumberOfIterations = 0 },
+        { "EarlyStoppingPatience", o => o.EarlyStoppingPatience = 0 },
+        { "NumberOfThreads", o => o.NumberOfThreads = 0 },
+        { "Activation", o => o.Activation = (MlpActivation)42 },
+        { "Loss", o => o.Loss = (MlpLoss)7 },
+        { "FeatureColumnName", o => o.FeatureColumnName = "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public void Options_out_of_range_throw_at_construction_naming_the_option(string option, Action<MlpBinaryTrainer.Options> spoil)
+    {
+        var options = new MlpBinaryTrainer.Options();
+        spoil(options);
+        var ml = new MLContext(seed: 1);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.Mlp(options));
+        Assert.Equal(option, error.ParamName);
+        Assert.Contains(option, error.Message);
+    }
+
+    [Fact]
+    public void Catalog_overloads_of_all_three_tasks_validate_the_same_way()
+    {
+        var ml = new MLContext(seed: 1);
+        Assert.Equal("HiddenLayerSizes", Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [])).ParamName);
+        Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Mlp(learningRate: -1)).ParamName);
+        Assert.Equal("NumberOfIterations", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.Mlp(numberOfIterations: 0)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(typeof(BinaryClassificationCatalog.BinaryClassificationTrainers), typeof(MlpBinaryTrainer.Options))]
+    [InlineData(typeof(MulticlassClassificationCatalog.MulticlassClassificationTrainers), typeof(MlpMulticlassTrainer.Options))]
+    [InlineData(typeof(RegressionCatalog.RegressionTrainers), typeof(MlpRegressionTrainer.Options))]
+    public void The_simple_overload_has_the_defaults_of_the_options(Type catalog, Type optionsType)
+    {
+        var overload = typeof(MlpCatalog).GetMethods().Single(m => m.Name == "Mlp"
+            && m.GetParameters()[0].ParameterType == catalog && m.GetParameters().Length > 2);
+        object options = Activator.CreateInstance(optionsType)!;
+        foreach (var parameter in overload.GetParameters().Skip(1).Where(p => p.Name != "hiddenLayerSizes"))
+        {
+            string field = char.ToUpperInvariant(parameter.Name![0]) + parameter.Name[1..];
+            Assert.Equal(optionsType.GetField(field)!.GetValue(options), parameter.DefaultValue);
+        }
+    }
+}
