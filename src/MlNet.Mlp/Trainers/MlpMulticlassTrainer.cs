@@ -59,7 +59,7 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         return classCount;
     }
 
-    private protected override float[] Targets(DenseTrainingData data, int outputCount, MlpMulticlassModelParameters? initialModel)
+    private protected override float[] Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization)
     {
         if (TrainerOptions.Loss == MlpLoss.CrossEntropy)
             return data.Labels;
@@ -73,8 +73,8 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         return oneHot;
     }
 
-    private protected override MlpMulticlassModelParameters CreateModel(MlpNetwork network, TrainingReport report, DenseTrainingData training,
-        MlpMulticlassModelParameters? initialModel) => new(Host, network, report);
+    private protected override MlpMulticlassModelParameters CreateModel(MlpNetwork network, TrainingReport report,
+        LabelStandardization standardization) => new(Host, network, report);
 
     /// <inheritdoc/>
     protected override void CheckLabelCompatible(SchemaShape.Column labelCol)

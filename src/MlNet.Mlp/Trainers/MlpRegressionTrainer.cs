@@ -39,24 +39,22 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
         return 1;
     }
 
-    private protected override float[] Targets(DenseTrainingData data, int outputCount, MlpRegressionModelParameters? initialModel)
+    private protected override LabelStandardization StandardizationFor(DenseTrainingData training, MlpRegressionModelParameters? initialModel) =>
+        initialModel is null ? LabelScaling(training) : new(initialModel.LabelMean, initialModel.LabelScale);
+
+    private protected override float[] Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization)
     {
-        (float mean, float scale) = initialModel is null ? LabelScaling(data) : (initialModel.LabelMean, initialModel.LabelScale);
         var targets = new float[data.RowCount];
         for (int row = 0; row < targets.Length; row++)
-            targets[row] = (data.Labels[row] - mean) / scale;
+            targets[row] = (data.Labels[row] - standardization.Mean) / standardization.Scale;
         return targets;
     }
 
-    private protected override MlpRegressionModelParameters CreateModel(MlpNetwork network, TrainingReport report, DenseTrainingData training,
-        MlpRegressionModelParameters? initialModel)
-    {
-        (float mean, float scale) = initialModel is null ? LabelScaling(training) : (initialModel.LabelMean, initialModel.LabelScale);
-        return new MlpRegressionModelParameters(Host, network, report, mean, scale);
-    }
+    private protected override MlpRegressionModelParameters CreateModel(MlpNetwork network, TrainingReport report,
+        LabelStandardization standardization) => new(Host, network, report, standardization.Mean, standardization.Scale);
 
     /// <summary>Mean and standard deviation of the training labels (scale 1 for a constant label).</summary>
-    private static (float Mean, float Scale) LabelScaling(DenseTrainingData data)
+    private static LabelStandardization LabelScaling(DenseTrainingData data)
     {
         double sum = 0, sumOfSquares = 0;
         for (int row = 0; row < data.RowCount; row++)
@@ -65,7 +63,7 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
         for (int row = 0; row < data.RowCount; row++)
             sumOfSquares += (data.Labels[row] - mean) * (data.Labels[row] - mean);
         double deviation = Math.Sqrt(sumOfSquares / data.RowCount);
-        return ((float)mean, deviation > 1e-12 && double.IsFinite(deviation) ? (float)deviation : 1f);
+        return new((float)mean, deviation > 1e-12 && double.IsFinite(deviation) ? (float)deviation : 1f);
     }
 
     /// <inheritdoc/>

@@ -63,11 +63,17 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     /// <summary>The number of outputs, from the label column's type (multiclass) or 1.</summary>
     private protected abstract int OutputCount(RoleMappedData data);
 
+    /// <summary>
+    /// How labels map to network targets, fixed once per Fit from the training set (or the model continued from) so
+    /// that training and validation targets share it. Only regression standardises; classification keeps (0, 1).
+    /// </summary>
+    private protected virtual LabelStandardization StandardizationFor(DenseTrainingData training, TModel? initialModel) => LabelStandardization.None;
+
     /// <summary>Engine targets from the labels read by <see cref="DenseTrainingData"/>.</summary>
-    private protected abstract float[] Targets(DenseTrainingData data, int outputCount, TModel? initialModel);
+    private protected abstract float[] Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization);
 
     /// <summary>Wraps the trained network as this task's model.</summary>
-    private protected abstract TModel CreateModel(MlpNetwork network, TrainingReport report, DenseTrainingData training, TModel? initialModel);
+    private protected abstract TModel CreateModel(MlpNetwork network, TrainingReport report, LabelStandardization standardization);
 
     /// <inheritdoc/>
     protected override TModel TrainModelCore(TrainContext context)
@@ -83,7 +89,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         IHost fitHost = _environment.Register(GetType().Name + ".Fit", seed: 0);
         using IChannel channel = Host.Start("Training");
         DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, trainSet, featureCount).TrimmedToRowCount();
-        TrainingData engineTraining = ToEngineData(training, outputCount, initial, "training");
+        LabelStandardization standardization = StandardizationFor(training, initial);
+        TrainingData engineTraining = ToEngineData(training, outputCount, standardization, "training");
         TrainingData? engineValidation = null;
         if (context.ValidationSet is { } validationSet)
         {
@@ -92,7 +99,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
                 throw Host.ExceptParam(nameof(context),
                     $"Feature column '{FeatureColumn.Name}' has {validationFeatures} values in the validation set but {featureCount} in the training set.");
             DenseTrainingData validation = DenseTrainingData.Read(fitHost, channel, validationSet, featureCount).TrimmedToRowCount();
-            engineValidation = ToEngineData(validation, outputCount, initial, "validation");
+            engineValidation = ToEngineData(validation, outputCount, standardization, "validation");
         }
 
         int seed = TrainerOptions.Seed ?? Host.Rand.Next();
@@ -115,7 +122,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         }
         TrainingReport report = result.Report;
         channel.Info($"Stopped after {report.EpochCount} epochs ({report.StopReason}); best epoch {report.BestEpoch}.");
-        return CreateModel(result.Network, report, training, initial);
+        return CreateModel(result.Network, report, standardization);
     }
 
     private void ReportEpoch(IChannel channel, EpochSummary epoch)
@@ -126,11 +133,11 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         TrainerOptions.EpochCompleted?.Invoke(epoch);
     }
 
-    private TrainingData ToEngineData(DenseTrainingData data, int outputCount, TModel? initial, string name)
+    private TrainingData ToEngineData(DenseTrainingData data, int outputCount, LabelStandardization standardization, string name)
     {
         try
         {
-            return new TrainingData(data.Features, data.FeatureCount, Targets(data, outputCount, initial), data.Weights);
+            return new TrainingData(data.Features, data.FeatureCount, Targets(data, outputCount, standardization), data.Weights);
         }
         catch (ArgumentException e)
         {
@@ -185,4 +192,10 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
 
     private protected static SchemaShape.Column ScoreColumn(SchemaShape.Column.VectorKind kind, SchemaShape? annotations = null) =>
         new(DefaultColumnNames.Score, kind, NumberDataViewType.Single, false, annotations ?? new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation()));
+}
+
+/// <summary>target = (label − Mean) / Scale.</summary>
+internal readonly record struct LabelStandardization(float Mean, float Scale)
+{
+    public static LabelStandardization None => new(0f, 1f);
 }

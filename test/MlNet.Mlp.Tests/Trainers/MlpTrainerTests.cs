@@ -169,6 +169,21 @@ public class MlpTrainerTests
     }
 
     [Fact]
+    public void Regression_validation_targets_are_standardised_with_the_training_set_statistics()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView raw = TestData.Diabetes(ml);
+        // The same rows with every label moved by about ten standard deviations: a model of the training labels is far off.
+        IDataView rawShifted = ml.Data.LoadFromEnumerable(ml.Data.CreateEnumerable<TestData.DiabetesRow>(raw, reuseRowObject: false)
+            .Select(r => new TestData.DiabetesRow { Features = r.Features, Label = r.Label + 770 }).ToList());
+        var normalizer = ml.Transforms.NormalizeMeanVariance("Features").Fit(raw);
+        var model = ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = [8], NumberOfIterations = 5, Seed = 1 })
+            .Fit(normalizer.Transform(raw), normalizer.Transform(rawShifted));
+        EpochSummary last = model.Model.TrainingReport.Epochs[^1];
+        Assert.True(last.ValidationLoss > 20 * last.TrainingLoss, $"validation {last.ValidationLoss}, training {last.TrainingLoss}");
+    }
+
+    [Fact]
     public void Continued_training_starts_from_the_given_model()
     {
         var ml = new MLContext(seed: 1);
