@@ -41,10 +41,10 @@ internal static class PerceptronLogicGatesSample
         });
         var mlp = mlContext.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
         {
-            HiddenLayerSizes = [4], Activation = MlpActivation.Tanh, NumberOfIterations = 1000, LearningRate = 0.03f,
+            HiddenLayerSizes = [8], Activation = MlpActivation.Tanh,
         }).Fit(xor);
         var mlpMetrics = mlContext.BinaryClassification.Evaluate(mlp.Transform(xor));
-        Console.WriteLine($"XOR  MLP 2-4-1 (tanh) accuracy {mlpMetrics.Accuracy:P0}");
+        Console.WriteLine($"XOR  MLP 2-8-1 (tanh) accuracy {mlpMetrics.Accuracy:P0}");
         Console.WriteLine();
     }
 }

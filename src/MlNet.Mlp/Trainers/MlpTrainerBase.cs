@@ -102,9 +102,19 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             engineValidation = ToEngineData(validation, outputCount, standardization, "validation");
         }
 
+        // Standardise in place: these arrays are our own copies of the data.
+        FeatureStandardizer? standardizer = TrainerOptions.StandardizeFeatures
+            ? FeatureStandardizer.Fit(engineTraining.Features, featureCount, engineTraining.ExampleCount, engineTraining.ExampleWeights)
+            : null;
+        standardizer?.StandardizeInPlace(engineTraining.Features, engineTraining.ExampleCount);
+        if (engineValidation is not null)
+            standardizer?.StandardizeInPlace(engineValidation.Features, engineValidation.ExampleCount);
+
         int seed = TrainerOptions.Seed ?? Host.Rand.Next();
-        MlpNetwork network = initial?.Network ?? MlpNetwork.CreateInitialized(featureCount, TrainerOptions.HiddenLayerSizes,
-            (Activation)(int)TrainerOptions.Activation, outputCount, outputActivation, seed);
+        MlpNetwork network = initial is not null
+            ? standardizer?.ToStandardizedSpace(initial.Network) ?? initial.Network
+            : MlpNetwork.CreateInitialized(featureCount, TrainerOptions.HiddenLayerSizes,
+                (Activation)(int)TrainerOptions.Activation, outputCount, outputActivation, seed);
         TrainingOptions engineOptions = EngineOptions(channel, loss, seed, training.RowCount, engineValidation is not null);
         channel.Info($"MLP {string.Join("-", new[] { featureCount }.Concat(TrainerOptions.HiddenLayerSizes).Append(outputCount))}, " +
             $"{training.RowCount} training rows, {engineOptions.Optimizer} η={engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
@@ -122,7 +132,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         }
         TrainingReport report = result.Report;
         channel.Info($"Stopped after {report.EpochCount} epochs ({report.StopReason}); best epoch {report.BestEpoch}.");
-        return CreateModel(result.Network, report, standardization);
+        MlpNetwork trained = standardizer?.ToRawSpace(result.Network) ?? result.Network;
+        return CreateModel(trained, report, standardization);
     }
 
     private void ReportEpoch(IChannel channel, EpochSummary epoch)

@@ -22,15 +22,13 @@ public class MlpTrainerTests
     }
 
     [Fact]
-    public void Breast_cancer_five_fold_accuracy_with_defaults_is_at_least_0_96()
+    public void Breast_cancer_five_fold_accuracy_with_defaults_is_at_least_0_97()
     {
-        // The product target is 0.97 (scikit-learn: 0.98). With today's defaults the 5-fold mean is 0.95–0.97
-        // depending on the MLContext seed, so this guards the level reached, not the target.
         var ml = new MLContext(seed: 1);
         var pipeline = ml.Transforms.NormalizeMeanVariance("Features").Append(ml.BinaryClassification.Trainers.Mlp());
         var folds = ml.BinaryClassification.CrossValidate(TestData.BreastCancer(ml), pipeline, numberOfFolds: 5);
         double accuracy = folds.Average(f => f.Metrics.Accuracy);
-        Assert.True(accuracy >= 0.96, $"5-fold accuracy {accuracy:F4}");
+        Assert.True(accuracy >= 0.97, $"5-fold accuracy {accuracy:F4}");
         Assert.All(folds, f => Assert.True(f.Metrics.LogLoss < 0.3, $"log-loss {f.Metrics.LogLoss}"));
     }
 
@@ -51,12 +49,12 @@ public class MlpTrainerTests
         IDataView xor = TestData.Xor(ml);
         var model = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
         {
-            HiddenLayerSizes = [4], Activation = MlpActivation.Tanh, NumberOfIterations = 1000, LearningRate = 0.03f,
+            HiddenLayerSizes = [8], Activation = MlpActivation.Tanh,
         }).Fit(xor);
         var metrics = ml.BinaryClassification.Evaluate(model.Transform(xor));
         Assert.Equal(1.0, metrics.Accuracy);
-        Assert.Equal(1000, model.Model.TrainingReport.EpochCount);
-        Assert.Equal(new[] { 2, 4, 1 }, model.Model.LayerSizes);
+        Assert.Equal(200, model.Model.TrainingReport.EpochCount);
+        Assert.Equal(new[] { 2, 8, 1 }, model.Model.LayerSizes);
         Assert.Equal(MlpActivation.Tanh, model.Model.Activation);
     }
 
