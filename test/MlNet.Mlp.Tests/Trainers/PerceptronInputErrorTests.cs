@@ -171,4 +171,16 @@ public class PerceptronInputErrorTests
         var error = Assert.ThrowsAny<OperationCanceledException>(() => training.GetAwaiter().GetResult());
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"cancellation took {watch.Elapsed}");
     }
+
+    [Fact]
+    public void The_simple_overload_has_the_defaults_of_the_options()
+    {
+        var overload = typeof(MlpCatalog).GetMethods().Single(m => m.Name == "Perceptron" && m.GetParameters().Length > 2);
+        var options = new PerceptronTrainer.Options();
+        foreach (var parameter in overload.GetParameters().Skip(1))
+        {
+            string field = char.ToUpperInvariant(parameter.Name![0]) + parameter.Name[1..];
+            Assert.Equal(typeof(PerceptronTrainer.Options).GetField(field)!.GetValue(options), parameter.DefaultValue);
+        }
+    }
 }
