@@ -12,7 +12,8 @@ namespace MlNet.Mlp;
 /// </summary>
 /// <remarks>
 /// <para>Create it with <c>mlContext.BinaryClassification.Trainers.Mlp(...)</c>. Input: a Boolean label and a
-/// known-size vector of Single features (normalise them first); an optional example-weight column.</para>
+/// known-size vector of Single features (normalise them first); an optional example-weight column. A label holding only
+/// one class trains (the model predicts that class) with a warning in the log.</para>
 /// <para>Output: <c>Score</c> (the output's logit), <c>Probability</c> (its sigmoid: calibrated by construction, so
 /// <c>Evaluate</c> and <c>CrossValidate</c> work without a calibrator) and <c>PredictedLabel</c> (Score &gt; 0).</para>
 /// </remarks>
@@ -48,7 +49,16 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
     private protected override float[] Targets(DenseTrainingData data, int outputCount, MlpBinaryModelParameters? initialModel) => data.Labels;
 
     private protected override MlpBinaryModelParameters CreateModel(MlpNetwork network, TrainingReport report, DenseTrainingData training,
-        MlpBinaryModelParameters? initialModel) => new(Host, network, report);
+        MlpBinaryModelParameters? initialModel)
+    {
+        // Said here, where only the training set arrives (Targets also sees a validation set), after training.
+        if (training.SingleClassWarning(LabelColumn.Name) is { } singleClass)
+        {
+            using IChannel channel = Host.Start("Labels");
+            channel.Warning(singleClass);
+        }
+        return new(Host, network, report);
+    }
 
     /// <inheritdoc/>
     protected override void CheckLabelCompatible(SchemaShape.Column labelCol)
