@@ -21,7 +21,8 @@ internal static class SavedModels
 
     public sealed class KeyRow
     {
-        [KeyType(3)] public uint Label { get; set; }
+        // Raw keys 1–3 are valid only with KeyType(4): under KeyType(3) ML.NET reads 3 as a missing label.
+        [KeyType(4)] public uint Label { get; set; }
         [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
     }
 
