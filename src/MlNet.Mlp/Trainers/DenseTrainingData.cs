@@ -88,6 +88,22 @@ internal sealed class DenseTrainingData
         return result;
     }
 
+    /// <summary>
+    /// A warning when every label of a binary training set (1 = true, 0 = false) is the same, or null. Not an error:
+    /// a cross-validation fold may hold one class by chance, and the model (which then predicts that class) is valid.
+    /// </summary>
+    public string? SingleClassWarning(string labelColumn)
+    {
+        int positives = 0;
+        for (int row = 0; row < RowCount; row++)
+            positives += Labels[row] > 0 ? 1 : 0;
+        if (positives != 0 && positives != RowCount)
+            return null;
+        string only = positives == 0 ? "false" : "true";
+        return $"Label column '{labelColumn}' holds only one class ({only}) in all {RowCount} training rows: the model will " +
+            $"predict {only} for everything. Binary classification needs examples of both classes.";
+    }
+
     /// <summary>This data with arrays exactly RowCount long (copies only when rows were skipped or the count was unknown).</summary>
     public DenseTrainingData TrimmedToRowCount()
     {

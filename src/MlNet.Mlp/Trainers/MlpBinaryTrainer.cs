@@ -12,7 +12,8 @@ namespace MlNet.Mlp;
 /// </summary>
 /// <remarks>
 /// <para>Create it with <c>mlContext.BinaryClassification.Trainers.Mlp(...)</c>. Input: a Boolean label and a
-/// known-size vector of Single features (normalise them first); an optional example-weight column.</para>
+/// known-size vector of Single features (normalise them first); an optional example-weight column. A label holding only
+/// one class trains (the model predicts that class) with a warning in the log.</para>
 /// <para>Output: <c>Score</c> (the output's logit), <c>Probability</c> (its sigmoid: calibrated by construction, so
 /// <c>Evaluate</c> and <c>CrossValidate</c> work without a calibrator) and <c>PredictedLabel</c> (Score &gt; 0).</para>
 /// </remarks>
@@ -49,6 +50,12 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
 
     private protected override MlpBinaryModelParameters CreateModel(MlpNetwork network, TrainingReport report,
         LabelStandardization standardization) => new(Host, network, report);
+
+    private protected override void CheckTrainingLabels(IChannel channel, DenseTrainingData training)
+    {
+        if (training.SingleClassWarning(LabelColumn.Name) is { } singleClass)
+            channel.Warning(singleClass);
+    }
 
     /// <inheritdoc/>
     protected override void CheckLabelCompatible(SchemaShape.Column labelCol)

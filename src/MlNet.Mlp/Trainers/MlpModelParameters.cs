@@ -87,7 +87,7 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
         for (int l = 0; l < layerCount; l++)
         {
             int outputs = ModelFormat.ReadCount(host, ctx, sizeof(float), $"the size of layer {l}", minimum: 1);
-            int activationCode = ctx.Reader.ReadInt32();
+            int activationCode = ModelFormat.ReadInt32(host, ctx, $"the activation of layer {l}");
             if (!Enum.IsDefined(typeof(Activation), activationCode))
                 throw host.ExceptDecode($"Corrupt model file: layer {l} has unknown activation code {activationCode}.");
             var activation = (Activation)activationCode;
@@ -130,25 +130,25 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
         var epochs = new EpochSummary[epochCount];
         for (int e = 0; e < epochCount; e++)
         {
-            double trainingLoss = ctx.Reader.ReadDouble();
+            double trainingLoss = ModelFormat.ReadDouble(host, ctx, $"the training loss of epoch {e + 1}");
             bool hasValidationLoss = ModelFormat.ReadBoolean(host, ctx, "a validation-loss flag");
-            double validationLoss = ctx.Reader.ReadDouble();
+            double validationLoss = ModelFormat.ReadDouble(host, ctx, $"the validation loss of epoch {e + 1}");
             bool hasAccuracy = ModelFormat.ReadBoolean(host, ctx, "a validation-accuracy flag");
-            double accuracy = ctx.Reader.ReadDouble();
-            long ticks = ctx.Reader.ReadInt64();
+            double accuracy = ModelFormat.ReadDouble(host, ctx, $"the validation accuracy of epoch {e + 1}");
+            long ticks = ModelFormat.ReadInt64(host, ctx, $"the time of epoch {e + 1}");
             if (ticks < 0)
                 throw host.ExceptDecode($"Corrupt model file: epoch {e + 1} took a negative time.");
             epochs[e] = new EpochSummary(e + 1, trainingLoss, hasValidationLoss ? validationLoss : null,
                 hasAccuracy ? accuracy : null, TimeSpan.FromTicks(ticks));
         }
-        int bestEpoch = ctx.Reader.ReadInt32();
+        int bestEpoch = ModelFormat.ReadInt32(host, ctx, "the best epoch");
         if (bestEpoch < 0 || bestEpoch > epochCount)
             throw host.ExceptDecode($"Corrupt model file: the best epoch is {bestEpoch}, outside 0..{epochCount}.");
-        int stopReason = ctx.Reader.ReadInt32();
+        int stopReason = ModelFormat.ReadInt32(host, ctx, "the stop reason");
         if (!Enum.IsDefined(typeof(StopReason), stopReason))
             throw host.ExceptDecode($"Corrupt model file: unknown stop reason {stopReason}.");
         bool restored = ModelFormat.ReadBoolean(host, ctx, "the restored-best-weights flag");
-        int validationRows = ctx.Reader.ReadInt32();
+        int validationRows = ModelFormat.ReadInt32(host, ctx, "the number of validation rows");
         if (validationRows < 0)
             throw host.ExceptDecode($"Corrupt model file: the validation set has {validationRows} rows.");
         return new TrainingReport(epochs, bestEpoch, (StopReason)stopReason, restored, validationRows);

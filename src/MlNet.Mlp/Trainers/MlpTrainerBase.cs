@@ -69,6 +69,11 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     /// </summary>
     private protected virtual LabelStandardization StandardizationFor(DenseTrainingData training, TModel? initialModel) => LabelStandardization.None;
 
+    /// <summary>Warns about training labels that will give a useless model (e.g. a single class). Nothing by default.</summary>
+    private protected virtual void CheckTrainingLabels(IChannel channel, DenseTrainingData training)
+    {
+    }
+
     /// <summary>Engine targets from the labels read by <see cref="DenseTrainingData"/>.</summary>
     private protected abstract float[] Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization);
 
@@ -89,6 +94,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         IHost fitHost = _environment.Register(GetType().Name + ".Fit", seed: 0);
         using IChannel channel = Host.Start("Training");
         DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, trainSet, featureCount).TrimmedToRowCount();
+        CheckTrainingLabels(channel, training);
         LabelStandardization standardization = StandardizationFor(training, initial);
         TrainingData engineTraining = ToEngineData(training, outputCount, standardization, "training");
         TrainingData? engineValidation = null;

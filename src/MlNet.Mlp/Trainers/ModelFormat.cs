@@ -29,10 +29,39 @@ internal static class ModelFormat
     public static long RemainingBytes(ModelLoadContext ctx) =>
         ctx.FpMin + ctx.Header.FpModel + ctx.Header.CbModel - ctx.Reader.BaseStream.Position;
 
+    /// <summary>
+    /// Checks that <paramref name="size"/> more bytes lie inside the model block before a fixed-size read. Without it
+    /// a block cut short reads on into the stream's next section (its string table), yielding garbage values or
+    /// messages such as "only -4 bytes remain" instead of saying the block ended.
+    /// </summary>
+    private static void Need(IHost host, ModelLoadContext ctx, int size, string what)
+    {
+        if (RemainingBytes(ctx) < size)
+            throw host.ExceptDecode($"Corrupt model file: the model ends before {what}.");
+    }
+
+    public static int ReadInt32(IHost host, ModelLoadContext ctx, string what)
+    {
+        Need(host, ctx, sizeof(int), what);
+        return ctx.Reader.ReadInt32();
+    }
+
+    public static long ReadInt64(IHost host, ModelLoadContext ctx, string what)
+    {
+        Need(host, ctx, sizeof(long), what);
+        return ctx.Reader.ReadInt64();
+    }
+
+    public static double ReadDouble(IHost host, ModelLoadContext ctx, string what)
+    {
+        Need(host, ctx, sizeof(double), what);
+        return ctx.Reader.ReadDouble();
+    }
+
     /// <summary>Reads an element count and checks it against the bytes that remain.</summary>
     public static int ReadCount(IHost host, ModelLoadContext ctx, int bytesPerElement, string what, int minimum = 0)
     {
-        int count = ctx.Reader.ReadInt32();
+        int count = ReadInt32(host, ctx, what);
         if (count < minimum)
             throw host.ExceptDecode($"Corrupt model file: {what} is {count}, expected at least {minimum}.");
         long remaining = RemainingBytes(ctx);
@@ -53,6 +82,7 @@ internal static class ModelFormat
 
     public static float ReadFiniteSingle(IHost host, ModelLoadContext ctx, string what)
     {
+        Need(host, ctx, sizeof(float), what);
         float value = ctx.Reader.ReadSingle();
         if (!float.IsFinite(value))
             throw host.ExceptDecode($"Corrupt model file: {what} holds a non-finite value ({value}).");
@@ -77,6 +107,7 @@ internal static class ModelFormat
 
     public static bool ReadBoolean(IHost host, ModelLoadContext ctx, string what)
     {
+        Need(host, ctx, sizeof(byte), what);
         byte value = ctx.Reader.ReadByte();
         if (value > 1)
             throw host.ExceptDecode($"Corrupt model file: {what} is {value}, expected 0 or 1.");

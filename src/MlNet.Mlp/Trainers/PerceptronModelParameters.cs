@@ -52,7 +52,7 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
         _weights = ModelFormat.ReadFiniteSingles(Host, ctx, featureCount, "the weights");
         double[] losses = ModelFormat.ReadDoubles(Host, ctx, "the loss curve");
         bool converged = ModelFormat.ReadBoolean(Host, ctx, "the converged flag");
-        int bestIteration = ctx.Reader.ReadInt32();
+        int bestIteration = ModelFormat.ReadInt32(Host, ctx, "the best iteration");
         if (bestIteration < 1 || bestIteration > losses.Length)
             throw Host.ExceptDecode($"Corrupt model file: the best iteration is {bestIteration}, outside 1..{losses.Length}.");
         TrainingReport = new PerceptronTrainingReport(losses, converged, bestIteration);

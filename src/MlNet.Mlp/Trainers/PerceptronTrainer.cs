@@ -19,7 +19,8 @@ namespace MlNet.Mlp;
 /// float example-weight column. Output: <c>Score</c> (W·X + b, not a probability) and <c>PredictedLabel</c>
 /// (Score &gt; 0). Like ML.NET's AveragedPerceptron it produces no <c>Probability</c>: append
 /// <c>mlContext.BinaryClassification.Calibrators.Platt()</c> when one is needed.</para>
-/// <para>Rows with NaN or infinite features are skipped and counted in the log. Unlike ML.NET's
+/// <para>Rows with NaN or infinite features are skipped and counted in the log. A label holding only one class trains
+/// (the model predicts that class) with a warning in the log. Unlike ML.NET's
 /// AveragedPerceptron, the example weight multiplies each update.</para>
 /// </remarks>
 public sealed class PerceptronTrainer
@@ -166,6 +167,8 @@ public sealed class PerceptronTrainer
         IHost fitHost = _environment.Register(LoadName + ".Fit", seed: 0);
         using IChannel channel = Host.Start("Training");
         DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, data, featureCount);
+        if (training.SingleClassWarning(LabelColumn.Name) is { } singleClass)
+            channel.Warning(singleClass);
         float[] signs = new float[training.RowCount];
         for (int i = 0; i < signs.Length; i++)
             signs[i] = training.Labels[i] > 0 ? 1f : -1f;

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using MlNet.Mlp.Engine;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace MlNet.Mlp.Tests.Reliability;
+
+/// <summary>
+/// <c>mlContext.CancelExecution()</c> during Fit: the training throws <see cref="OperationCanceledException"/> before
+/// its next mini-batch (the perceptron within 1,024 examples), and the same context trains normally afterwards.
+/// </summary>
+public class CancellationTests(ITestOutputHelper output)
+{
+    public static TheoryData<TrainerKind> MlpTrainers => new(TrainerKind.MlpBinary, TrainerKind.MlpMulticlass, TrainerKind.MlpRegression);
+
+    [Theory]
+    [MemberData(nameof(MlpTrainers))]
+    public void Cancelling_at_the_end_of_an_epoch_stops_before_the_next_mini_batch_and_the_context_stays_usable(TrainerKind kind)
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = EachTrainer.Data(ml, kind, EachTrainer.Separable(500, seed: 1));
+        int epochsCompleted = 0;
+        // Pattern mode: 500 mini-batches per epoch. Stopping "within one mini-batch" means epoch 2 never completes.
+        var trainer = Create(ml, kind, epoch => { if (Interlocked.Increment(ref epochsCompleted) == 1) ml.CancelExecution(); });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data));
+        Assert.Equal(1, epochsCompleted);
+
+        ITransformer again = EachTrainer.Create(ml, kind).Fit(data);
+        Assert.All(EachTrainer.Scores(again.Transform(data)), s => Assert.True(float.IsFinite(s)));
+    }
+
+    [Theory]
+    [MemberData(nameof(MlpTrainers))]
+    public void Cancelling_mid_epoch_from_another_thread_stops_long_before_the_epoch_would_end(TrainerKind kind)
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = EachTrainer.Data(ml, kind, EachTrainer.Separable(16_000, seed: 2));
+        var firstEpoch = new TaskCompletionSource<TimeSpan>();
+        var trainer = Create(ml, kind, epoch => firstEpoch.TrySetResult(epoch.Elapsed));
+        var training = Task.Run(() => trainer.Fit(data));
+
+        TimeSpan epochTime = firstEpoch.Task.GetAwaiter().GetResult();
+        Thread.Sleep(epochTime / 4); // well inside epoch 2
+        var sinceCancel = Stopwatch.StartNew();
+        ml.CancelExecution();
+        Assert.ThrowsAny<OperationCanceledException>(() => training.GetAwaiter().GetResult());
+        sinceCancel.Stop();
+
+        output.WriteLine($"{kind}: an epoch took {epochTime.TotalMilliseconds:F0} ms (16,000 mini-batches); stopped {sinceCancel.Elapsed.TotalMilliseconds:F1} ms after cancelling");
+        // The rest of the epoch is ~3/4 of epochTime; one mini-batch is 1/16,000 of it. Half an epoch leaves room for a
+        // loaded machine while still failing if cancellation waited for the epoch's end.
+        Assert.True(sinceCancel.Elapsed < epochTime / 2, $"stopped {sinceCancel.Elapsed} after cancelling; an epoch takes {epochTime}");
+    }
+
+    [Fact]
+    public void Cancelling_the_perceptron_stops_it_and_the_context_trains_again()
+    {
+        var ml = new MLContext(seed: 1);
+        // Noisy labels: never separable, so training would run all 10⁶ iterations.
+        var rows = EachTrainer.Separable(20_000, seed: 3).Select((r, i) => (r.Features, i % 7 == 0 ? -r.Label : r.Label)).ToList();
+        IDataView data = EachTrainer.Data(ml, TrainerKind.Perceptron, rows);
+        var trainer = ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options { NumberOfIterations = 1_000_000, Seed = 1 });
+        var training = Task.Run(() => trainer.Fit(data));
+        Thread.Sleep(300);
+        var sinceCancel = Stopwatch.StartNew();
+        ml.CancelExecution();
+        Assert.ThrowsAny<OperationCanceledException>(() => training.GetAwaiter().GetResult());
+        output.WriteLine($"perceptron stopped {sinceCancel.Elapsed.TotalMilliseconds:F1} ms after cancelling");
+        // One pass over 20,000 rows takes a few ms; it checks every 1,024 rows.
+        Assert.True(sinceCancel.Elapsed < TimeSpan.FromSeconds(2), $"stopped {sinceCancel.Elapsed} after cancelling");
+
+        var again = ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options { NumberOfIterations = 3, Seed = 1 }).Fit(data);
+        Assert.Equal(3, again.Model.TrainingReport.NumberOfIterations);
+    }
+
+    private static IEstimator<ITransformer> Create(MLContext ml, TrainerKind kind, Action<EpochSummary> epochCompleted) => kind switch
+    {
+        TrainerKind.MlpBinary => ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+        {
+            HiddenLayerSizes = [16], BatchSize = 1, NumberOfIterations = 100_000, EarlyStopping = false, Seed = 1, EpochCompleted = epochCompleted,
+        }),
+        TrainerKind.MlpMulticlass => ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options
+        {
+            HiddenLayerSizes = [16], BatchSize = 1, NumberOfIterations = 100_000, EarlyStopping = false, Seed = 1, EpochCompleted = epochCompleted,
+        }),
+        _ => ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
+        {
+            HiddenLayerSizes = [16], BatchSize = 1, NumberOfIterations = 100_000, EarlyStopping = false, Seed = 1, EpochCompleted = epochCompleted,
+        }),
+    };
+}

@@ -1,0 +1,273 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace MlNet.Mlp.Tests.Reliability;
+
+/// <summary>
+/// Loads thousands of damaged copies of our saved models. The contract for a damaged model file:
+/// <list type="bullet">
+/// <item>it loads, and scoring a few rows gives finite scores; or</item>
+/// <item>Model.Load throws <see cref="FormatException"/> (ML.NET's and our decode checks: "Corrupt model file: …"),
+/// <see cref="InvalidOperationException"/> (ML.NET's checks of the zip and header) or <see cref="ArgumentException"/>
+/// (ML.NET's checks of names, types and signatures), with a message saying what is wrong;</item>
+/// <item>never another exception type, a crash, a load taking more than <see cref="TimeBudget"/>, or an allocation
+/// above <see cref="AllocationBudget"/> (a header claiming a 2³¹-unit layer must be rejected before allocating).</item>
+/// </list>
+/// One more outcome is allowed and counted apart: the damage turned a weight into a finite but huge value (a flipped
+/// exponent bit makes 0.5 into 1.7e38) and the scores overflow to ±∞. The loaders accept any finite parameter, since
+/// no magnitude bound would be right for every legitimate model (a perceptron on raw features has large weights), and
+/// such a file is still a valid model. The test then checks that a parameter is at least <see cref="HugeParameter"/>:
+/// below that, the scoring rows (4 features in [−2, 2), at most 3 layers) cannot overflow, so non-finite scores would
+/// be a scoring bug. Such damage, like a flipped mantissa bit that changes a weight a little, is undetectable without a
+/// checksum in our format; ML.NET does not verify the zip entries' CRC-32 either (a bit flipped in a stored entry loads).
+/// </summary>
+public class ModelFileMutationTests(ITestOutputHelper output)
+{
+    private const int CasesPerModel = 560;
+    private const int Seed = 20261127;
+    private static readonly TimeSpan TimeBudget = TimeSpan.FromSeconds(2);
+
+    // A clean load of these models allocates a few MB (ML.NET's catalog and zip handling); anything sized from a
+    // corrupt count would be gigabytes.
+    private const long AllocationBudget = 64L << 20;
+
+    private const float HugeParameter = 1e9f;
+
+    // A model block cut short in an otherwise consistent stream must be caught by our loader's bounded reads, with
+    // its own message, not by ML.NET noticing afterwards that the loader read past the block.
+    private const string ShortBlock = "short model block";
+
+    private sealed record Mutation(string Kind, string Description, byte[] Stream);
+
+    private sealed record Result(string Class, string? Failure, string? Message = null);
+
+    [Fact]
+    public void Every_damaged_model_file_loads_and_scores_finitely_or_is_rejected_with_a_documented_exception()
+    {
+        var ml = new MLContext(seed: 1);
+        var tally = new SortedDictionary<string, int>();
+        var failures = new List<string>();
+        var messages = new Dictionary<string, string>();
+        var watch = Stopwatch.StartNew();
+        int cases = 0;
+        foreach (SavedModel model in SavedModels.All(ml))
+        {
+            string entry = SavedModels.FindEntry(model.Zip, model.Signature);
+            byte[] stream = SavedModels.ReadEntry(model.Zip, entry);
+            Result undamaged = Run(ml, model, model.Zip);
+            long blockEnd = ModelHeader.ModelStart(stream) + ModelHeader.ModelLength(stream);
+            Result rebuilt = Run(ml, model, SavedModels.WithEntry(model.Zip, entry, ModelHeader.WithModelBlockCutAt(stream, blockEnd)));
+            Assert.True(rebuilt.Class == "loaded, finite scores", $"the uncut rebuild of {model.Name}: {rebuilt.Class} {rebuilt.Failure}");
+            Assert.True(undamaged.Class == "loaded, finite scores", $"the undamaged {model.Name}: {undamaged.Class} {undamaged.Failure}");
+            foreach (Mutation mutation in Mutations(stream, model.Signature, new Random(Seed)))
+            {
+                cases++;
+                Result outcome = Run(ml, model, SavedModels.WithEntry(model.Zip, entry, mutation.Stream));
+                string key = $"{mutation.Kind,-18} {outcome.Class}";
+                tally[key] = tally.GetValueOrDefault(key) + 1;
+                if (outcome.Failure is null && mutation.Kind == ShortBlock && !IsOurTruncationError(outcome))
+                    outcome = outcome with { Failure = $"our loader read past the end of its block: {outcome.Class}, {outcome.Message}" };
+                if (outcome.Failure is not null)
+                    failures.Add($"{model.Name}, {mutation.Description}: {outcome.Failure}");
+                if (outcome.Message is not null)
+                    messages.TryAdd(outcome.Message, $"{model.Name}, {mutation.Description}");
+            }
+        }
+        output.WriteLine($"{cases} damaged model files in {watch.Elapsed.TotalSeconds:F1} s:");
+        foreach ((string key, int count) in tally)
+            output.WriteLine($"  {count,5}  {key}");
+        output.WriteLine($"{messages.Count} distinct rejection messages, e.g.:");
+        foreach ((string message, string example) in messages.OrderBy(m => m.Key.StartsWith("Corrupt model file:")).Take(15))
+            output.WriteLine($"  {message}   [{example}]");
+        foreach (string failure in failures.Take(30))
+            output.WriteLine("FAIL " + failure);
+        Assert.True(cases >= 2000, $"only {cases} cases");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases} damaged files broke the contract; first: {failures.FirstOrDefault()}");
+    }
+
+    private static bool IsOurTruncationError(Result outcome) =>
+        outcome.Class.StartsWith("rejected by our loader") && outcome.Message!.StartsWith("Corrupt model file:")
+        && !outcome.Message.Contains("only -"); // a negative count of bytes left means it had already read past the end
+
+    private static Result Outcome(string outcomeClass, string? failure = null) => new(outcomeClass, failure);
+
+    /// <summary>Loads and scores on a worker thread so that a hang is reported instead of stalling the run.</summary>
+    private static Result Run(MLContext ml, SavedModel model, byte[] zip)
+    {
+        var task = Task.Run(() => LoadAndScore(ml, model, zip));
+        if (!task.Wait(TimeBudget))
+            return Outcome("hang", $"still running after {TimeBudget.TotalSeconds} s");
+        return task.Result;
+    }
+
+    private static Result LoadAndScore(MLContext ml, SavedModel model, byte[] zip)
+    {
+        ITransformer loaded;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        try
+        {
+            loaded = ml.Model.Load(new MemoryStream(zip), out _);
+        }
+        catch (Exception e)
+        {
+            return Rejected(e, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        if (allocated > AllocationBudget)
+            return Outcome("loaded, huge allocation", $"allocated {allocated:N0} bytes");
+        try
+        {
+            float[] scores = Scores(loaded, model);
+            if (scores.All(float.IsFinite))
+                return Outcome("loaded, finite scores");
+            float largest = LargestParameter(loaded);
+            return largest >= HugeParameter
+                ? Outcome("loaded, huge weight overflows")
+                : Outcome("loaded, non-finite scores", $"scores {string.Join(", ", scores)}, largest parameter {largest}");
+        }
+        catch (Exception e)
+        {
+            return Outcome($"loaded, scoring threw {e.GetType().Name}", e.ToString());
+        }
+    }
+
+    private static Result Rejected(Exception e, long allocated)
+    {
+        Exception cause = RootCause(e);
+        string name = e.GetType().Name + (cause == e ? "" : $" ← {cause.GetType().Name}");
+        if (allocated > AllocationBudget)
+            return Outcome($"rejected, huge allocation", $"{name} after allocating {allocated:N0} bytes: {cause.Message}");
+        bool documented = IsDocumented(e) && IsDocumented(cause);
+        if (!documented)
+            return Outcome($"rejected: {name}", e.ToString());
+        if (string.IsNullOrWhiteSpace(cause.Message) || cause.Message == e.Message && IsGenericWrapperMessage(e.Message))
+            return Outcome($"rejected: {name}", $"the exception does not say what is wrong: {e}");
+        return new Result($"rejected by {ThrownBy(cause)}: {name}", null, cause.Message);
+    }
+
+    /// <summary>Whether our loader threw, or ML.NET (its header checks, or its check that the loader read the whole block).</summary>
+    private static string ThrownBy(Exception e) =>
+        e.StackTrace?.Contains("at MlNet.Mlp.") == true ? "our loader" : "ML.NET";
+
+    private static bool IsDocumented(Exception e) =>
+        e is FormatException or InvalidOperationException or ArgumentException or System.Reflection.TargetInvocationException;
+
+    /// <summary>
+    /// ML.NET wraps a loader's exception: InvalidOperationException "Error during class instantiation", holding a
+    /// TargetInvocationException, holding ours. The innermost exception says what is wrong.
+    /// </summary>
+    private static Exception RootCause(Exception e)
+    {
+        while (e.InnerException is { } inner)
+            e = inner;
+        return e;
+    }
+
+    private static bool IsGenericWrapperMessage(string message) =>
+        message is "Error during class instantiation" or "Exception has been thrown by the target of an invocation.";
+
+    /// <summary>The largest magnitude among the loaded model's weights, biases and label scaling.</summary>
+    private static float LargestParameter(ITransformer loaded)
+    {
+        object model = ((ISingleFeaturePredictionTransformer<object>)loaded).Model;
+        IEnumerable<float> parameters = model switch
+        {
+            PerceptronModelParameters p => p.Weights.Append(p.Bias),
+            MlpRegressionModelParameters r => MlpParameters(r).Append(r.LabelMean).Append(r.LabelScale),
+            MlpModelParameters m => MlpParameters(m),
+            _ => throw new InvalidOperationException($"Unexpected model type {model.GetType().Name}."),
+        };
+        return parameters.Max(MathF.Abs);
+    }
+
+    private static IEnumerable<float> MlpParameters(MlpModelParameters model) =>
+        model.Weights.SelectMany(w => w).Concat(model.Biases.SelectMany(b => b));
+
+    private static float[] Scores(ITransformer model, SavedModel saved)
+    {
+        var scored = model.Transform(saved.ScoringRows);
+        return saved.ScoreIsVector
+            ? scored.GetColumn<float[]>("Score").SelectMany(s => s).ToArray()
+            : scored.GetColumn<float>("Score").ToArray();
+    }
+
+    /// <summary>
+    /// The damaged copies of one model stream: structured ones first (truncations, extreme counts), then seeded random
+    /// bit flips and byte overwrites up to <see cref="CasesPerModel"/>. Only our model block is touched (after ML.NET's
+    /// 256-byte header and the block's first int, written by ML.NET's base class), so that every case reaches our loader.
+    /// </summary>
+    private static IEnumerable<Mutation> Mutations(byte[] stream, string signature, Random random)
+    {
+        List<Field> fields = ModelLayout.Fields(stream, signature);
+        List<Mutation> structured = [.. Truncations(stream, fields), .. ExtremeIntegers(stream, fields)];
+        foreach (Mutation m in structured)
+            yield return m;
+
+        long first = fields[1].Offset;
+        long end = ModelHeader.ModelStart(stream) + ModelHeader.ModelLength(stream);
+        for (int i = structured.Count; i < CasesPerModel; i++)
+        {
+            byte[] copy = (byte[])stream.Clone();
+            int position = (int)(first + random.NextInt64(end - first));
+            if (random.Next(2) == 0)
+            {
+                int bit = random.Next(8);
+                copy[position] ^= (byte)(1 << bit);
+                yield return new Mutation("bit flip", $"bit {bit} of byte {position} flipped", copy);
+            }
+            else
+            {
+                byte value = (byte)random.Next(256);
+                copy[position] = value;
+                yield return new Mutation("byte overwrite", $"byte {position} set to 0x{value:X2}", copy);
+            }
+        }
+    }
+
+    /// <summary>Offsets where a section starts: every count, and every change of field kind (e.g. weights → biases).</summary>
+    private static IEnumerable<long> SectionBoundaries(List<Field> fields)
+    {
+        for (int i = 1; i < fields.Count; i++)
+        {
+            if (fields[i].Kind == FieldKind.Count || fields[i].Kind != fields[i - 1].Kind || fields[i - 1].Kind == FieldKind.Count)
+                yield return fields[i].Offset;
+        }
+    }
+
+    private static IEnumerable<Mutation> Truncations(byte[] stream, List<Field> fields)
+    {
+        long start = ModelHeader.ModelStart(stream);
+        foreach (long boundary in SectionBoundaries(fields))
+        {
+            // The model block ends early, in an otherwise consistent stream: reaches our loader's bounded reads.
+            yield return new Mutation(ShortBlock, $"model block cut at {boundary}", ModelHeader.WithModelBlockCutAt(stream, boundary));
+
+            // Only the header's CbModel shrinks: ML.NET's header checks must catch the inconsistency.
+            byte[] shortLength = (byte[])stream.Clone();
+            BinaryPrimitives.WriteUInt64LittleEndian(shortLength.AsSpan(ModelHeader.CbModel), (ulong)(boundary - start));
+            yield return new Mutation("short CbModel", $"CbModel says the block ends at {boundary}", shortLength);
+
+            // The file itself ends there, as in an interrupted copy.
+            yield return new Mutation("truncated stream", $"stream cut at {boundary}", stream[..(int)boundary]);
+        }
+    }
+
+    private static IEnumerable<Mutation> ExtremeIntegers(byte[] stream, List<Field> fields)
+    {
+        int[] values = [0, -1, int.MaxValue, int.MinValue];
+        foreach (Field field in fields.Where(f => f.Kind is FieldKind.Count or FieldKind.Int32).Skip(1))
+        {
+            foreach (int value in values)
+            {
+                byte[] copy = (byte[])stream.Clone();
+                BinaryPrimitives.WriteInt32LittleEndian(copy.AsSpan((int)field.Offset), value);
+                string kind = field.Kind == FieldKind.Count ? "count replaced" : "int replaced";
+                yield return new Mutation(kind, $"{field.Kind} at {field.Offset} set to {value}", copy);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+
+namespace MlNet.Mlp.Tests.Reliability;
+
+internal enum FieldKind { Count, Int32, Int64, Single, Double, Byte }
+
+/// <summary>One field of our model block: where it starts in the stream, its size and what it holds.</summary>
+internal readonly record struct Field(long Offset, int Size, FieldKind Kind);
+
+/// <summary>
+/// Walks a valid model block field by field, following the formats documented in PerceptronModelParameters.cs and
+/// MlpModelParameters.cs, written independently of the loaders so that the mutation test knows where every count and
+/// every section boundary lies.
+/// </summary>
+internal static class ModelLayout
+{
+    public static List<Field> Fields(byte[] stream, string signature)
+    {
+        var walker = new Walker(stream, ModelHeader.ModelStart(stream));
+        walker.Next(FieldKind.Int32); // ModelParametersBase: sizeof(float)
+        if (signature == "MLPPERCP")
+            WalkPerceptron(walker);
+        else
+            WalkMlp(walker, regression: signature == "MLPREGRS");
+        long end = ModelHeader.ModelStart(stream) + ModelHeader.ModelLength(stream);
+        if (walker.Position != end)
+            throw new InvalidOperationException($"The layout walk ended at {walker.Position}, the model block at {end}: the test's format map is stale.");
+        return walker.Fields;
+    }
+
+    private static void WalkPerceptron(Walker w)
+    {
+        int features = w.Next(FieldKind.Count);
+        w.Next(FieldKind.Single);
+        w.Repeat(features, FieldKind.Single);
+        int losses = w.Next(FieldKind.Count);
+        w.Repeat(losses, FieldKind.Double);
+        w.Next(FieldKind.Byte);
+        w.Next(FieldKind.Int32);
+    }
+
+    private static void WalkMlp(Walker w, bool regression)
+    {
+        int layers = w.Next(FieldKind.Count);
+        int inputs = w.Next(FieldKind.Count);
+        for (int l = 0; l < layers; l++)
+        {
+            int outputs = w.Next(FieldKind.Count);
+            w.Next(FieldKind.Int32);
+            w.Repeat(outputs * inputs, FieldKind.Single);
+            w.Repeat(outputs, FieldKind.Single);
+            inputs = outputs;
+        }
+        int epochs = w.Next(FieldKind.Count);
+        for (int e = 0; e < epochs; e++)
+        {
+            w.Next(FieldKind.Double);
+            w.Next(FieldKind.Byte);
+            w.Next(FieldKind.Double);
+            w.Next(FieldKind.Byte);
+            w.Next(FieldKind.Double);
+            w.Next(FieldKind.Int64);
+        }
+        w.Next(FieldKind.Int32);
+        w.Next(FieldKind.Int32);
+        w.Next(FieldKind.Byte);
+        w.Next(FieldKind.Int32);
+        if (regression)
+        {
+            w.Next(FieldKind.Single);
+            w.Next(FieldKind.Single);
+        }
+    }
+
+    private sealed class Walker(byte[] stream, long start)
+    {
+        public long Position { get; private set; } = start;
+        public List<Field> Fields { get; } = [];
+
+        /// <summary>Records the next field; returns its value when it is a 32-bit integer (else 0).</summary>
+        public int Next(FieldKind kind)
+        {
+            int size = kind switch
+            {
+                FieldKind.Count or FieldKind.Int32 or FieldKind.Single => 4,
+                FieldKind.Int64 or FieldKind.Double => 8,
+                _ => 1,
+            };
+            Fields.Add(new Field(Position, size, kind));
+            int value = size == 4 ? BinaryPrimitives.ReadInt32LittleEndian(stream.AsSpan((int)Position)) : 0;
+            Position += size;
+            return value;
+        }
+
+        public void Repeat(int count, FieldKind kind)
+        {
+            for (int i = 0; i < count; i++)
+                Next(kind);
+        }
+    }
+}
