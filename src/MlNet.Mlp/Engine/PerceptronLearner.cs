@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
 
@@ -122,6 +123,8 @@ public static class PerceptronLearner
                 if (checkAlive is not null && position % CheckAliveInterval == 0)
                     checkAlive();
                 int row = order[position];
+                if (position + 1 < order.Length)
+                    CachePrefetch.Lines(features.AsSpan(order[position + 1] * featureCount, featureCount));
                 ReadOnlySpan<float> x = features.AsSpan(row * featureCount, featureCount);
                 scoredPass?.Score(row, labels[row], x);
                 float error = labels[row] - Sign(TensorPrimitives.Dot(weights, x) + bias);
