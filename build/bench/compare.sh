@@ -5,9 +5,9 @@
 #
 #   build/bench/compare.sh
 #
-# Settings (environment): REPETITIONS (3), OUR_EPOCHS per Fit (5), TORCH_EPOCHS (1) and SKLEARN_EPOCHS (1) — both
-# are slow with Debian's reference BLAS — and ACCURACY_EPOCHS (20; 0 skips the accuracy run). FASHION_MNIST_DIR
-# points at other IDX files. Installing the Debian packages needs root; they are skipped when present.
+# Settings (environment): REPETITIONS (3), OUR_EPOCHS per Fit (5), PERCEPTRON_FITS per repetition (5),
+# TORCH_EPOCHS (1) and SKLEARN_EPOCHS (1) — both are slow with Debian's reference BLAS — and ACCURACY_EPOCHS
+# (20; 0 skips the accuracy run). FASHION_MNIST_DIR points at other IDX files. Installing the Debian packages needs root; they are skipped when present.
 set -eu
 cd "$(dirname "$0")/../.."
 

@@ -5,6 +5,7 @@ using MlNet.Mlp.Benchmarks.Fashion;
 // `gemm-quick [shape-filter] [rounds]` prints median GFLOP/s per shape without BenchmarkDotNet, for iterating;
 // `mlp-fashion [epochs] [threads]` and `perceptron-fashion [repetitions]` are the Fashion-MNIST runs of
 // build/bench/compare.sh (data from $FASHION_MNIST_DIR, else Debian's dataset-fashion-mnist);
+// `epoch-profile [threads] [epochs]` splits an epoch's time into phases;
 // anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
 string fashionDirectory = Environment.GetEnvironmentVariable("FASHION_MNIST_DIR") ?? FashionMnist.DefaultDirectory;
 int IntArgument(int index, int fallback) => args.Length > index ? int.Parse(args[index]) : fallback;
@@ -15,6 +16,9 @@ switch (args.FirstOrDefault())
         return;
     case "mlp-fashion":
         FashionBenchmarks.RunMlp(epochs: IntArgument(1, 5), threads: IntArgument(2, 2), fashionDirectory);
+        return;
+    case "epoch-profile":
+        EpochProfile.Run(threads: IntArgument(1, 2), epochs: IntArgument(2, 3));
         return;
     case "perceptron-fashion":
         FashionBenchmarks.RunPerceptron(repetitions: IntArgument(1, 3), fashionDirectory);

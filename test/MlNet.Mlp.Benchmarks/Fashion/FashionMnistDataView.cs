@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -82,8 +83,10 @@ public sealed class FashionMnistDataView : IDataView
         {
             var editor = VBufferEditor.Create(ref value, FashionMnist.PixelCount);
             ReadOnlySpan<byte> pixels = view._data.Pixels.AsSpan(Row * FashionMnist.PixelCount, FashionMnist.PixelCount);
-            for (int i = 0; i < pixels.Length; i++)
-                editor.Values[i] = pixels[i] / 255f;
+            // Vectorised, so that a trainer re-reading the view every pass pays little for the conversion;
+            // dividing (rather than multiplying by 1/255) gives the same floats as the PyTorch script's x / 255.
+            TensorPrimitives.ConvertChecked<byte, float>(pixels, editor.Values);
+            TensorPrimitives.Divide(editor.Values, 255f, editor.Values);
             value = editor.Commit();
         }
 
