@@ -3,7 +3,7 @@ using MlNet.Mlp.Benchmarks;
 using MlNet.Mlp.Benchmarks.Fashion;
 
 // `gemm-quick [shape-filter] [rounds]` prints median GFLOP/s per shape without BenchmarkDotNet, for iterating;
-// `mlp-fashion [epochs] [threads]` and `perceptron-fashion [repetitions]` are the Fashion-MNIST runs of
+// `mlp-fashion [epochs] [threads] [seed]` and `perceptron-fashion [repetitions]` are the Fashion-MNIST runs of
 // build/bench/compare.sh (data from $FASHION_MNIST_DIR, else Debian's dataset-fashion-mnist);
 // `epoch-profile [threads] [epochs]` splits an epoch's time into phases;
 // anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
@@ -15,7 +15,7 @@ switch (args.FirstOrDefault())
         GemmQuick.Run(args.Length > 1 && args[1] != "*" ? args[1] : null, IntArgument(2, 15));
         return;
     case "mlp-fashion":
-        FashionBenchmarks.RunMlp(epochs: IntArgument(1, 5), threads: IntArgument(2, 2), fashionDirectory);
+        FashionBenchmarks.RunMlp(epochs: IntArgument(1, 5), threads: IntArgument(2, 2), seed: IntArgument(3, 1), fashionDirectory);
         return;
     case "epoch-profile":
         EpochProfile.Run(threads: IntArgument(1, 2), epochs: IntArgument(2, 3));

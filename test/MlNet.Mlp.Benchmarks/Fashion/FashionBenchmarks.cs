@@ -7,7 +7,7 @@ namespace MlNet.Mlp.Benchmarks.Fashion;
 
 /// <summary>
 /// The Fashion-MNIST workloads of build/bench/compare.sh, each printing its figures as one "RESULT {json}" line:
-/// <c>mlp-fashion [epochs] [threads]</c> trains 784-256-10 through ML.NET, one Fit per process so that the peak
+/// <c>mlp-fashion [epochs] [threads] [seed]</c> trains 784-256-10 through ML.NET, one Fit per process so that the peak
 /// working set belongs to that Fit; <c>perceptron-fashion [repetitions]</c> alternates our Perceptron and ML.NET's
 /// AveragedPerceptron (streaming and over a cache) on T-shirt/top vs Shirt.
 /// </summary>
@@ -15,9 +15,9 @@ public static class FashionBenchmarks
 {
     private const int TShirt = 0, Shirt = 6;
 
-    public static void RunMlp(int epochs, int threads, string directory)
+    public static void RunMlp(int epochs, int threads, int seed, string directory)
     {
-        var mlContext = new MLContext(seed: 1);
+        var mlContext = new MLContext(seed);
         // The runtime's own footprint before any data: what the peak is compared against.
         long baselineBytes = ProcessMemory.ResidentBytes();
         FashionMnist train = FashionMnist.Read(directory, "train");
@@ -26,7 +26,7 @@ public static class FashionBenchmarks
         {
             HiddenLayerSizes = [256], Activation = MlpActivation.Relu, Optimizer = MlpOptimizer.Sgd,
             LearningRate = 0.05f, Momentum = 0.9f, L2Regularization = 1e-4f, BatchSize = 128,
-            NumberOfIterations = epochs, EarlyStopping = false, NumberOfThreads = threads, Seed = 1,
+            NumberOfIterations = epochs, EarlyStopping = false, NumberOfThreads = threads, Seed = seed,
             EpochCompleted = epoch => epochSeconds.Add(epoch.Elapsed.TotalSeconds),
         };
         var clock = Stopwatch.StartNew();
@@ -37,7 +37,7 @@ public static class FashionBenchmarks
         double accuracy = MulticlassAccuracy(model.Transform(FashionMnistDataView.Multiclass(FashionMnist.Read(directory, "t10k"))));
         PrintResult(new
         {
-            mode = "mlp", epochs, threads, fit_s = fitSeconds, epoch_s = epochSeconds, accuracy,
+            mode = "mlp", epochs, threads, seed, fit_s = fitSeconds, epoch_s = epochSeconds, accuracy,
             peak_bytes = peakBytes, baseline_bytes = baselineBytes,
             feature_copy_bytes = (long)train.RowCount * FashionMnist.PixelCount * sizeof(float),
             idx_bytes = train.Pixels.LongLength,
