@@ -1,13 +1,27 @@
 using BenchmarkDotNet.Running;
 using MlNet.Mlp.Benchmarks;
+using MlNet.Mlp.Benchmarks.Fashion;
 
 // `gemm-quick [shape-filter] [rounds]` prints median GFLOP/s per shape without BenchmarkDotNet, for iterating;
+// `mlp-fashion [epochs] [threads] [seed]` and `perceptron-fashion [repetitions]` are the Fashion-MNIST runs of
+// build/bench/compare.sh (data from $FASHION_MNIST_DIR, else Debian's dataset-fashion-mnist);
+// `epoch-profile [threads] [epochs]` splits an epoch's time into phases;
 // anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
-if (args.Length > 0 && args[0] == "gemm-quick")
+string fashionDirectory = Environment.GetEnvironmentVariable("FASHION_MNIST_DIR") ?? FashionMnist.DefaultDirectory;
+int IntArgument(int index, int fallback) => args.Length > index ? int.Parse(args[index]) : fallback;
+switch (args.FirstOrDefault())
 {
-    string? filter = args.Length > 1 && args[1] != "*" ? args[1] : null;
-    int rounds = args.Length > 2 ? int.Parse(args[2]) : 15;
-    GemmQuick.Run(filter, rounds);
-    return;
+    case "gemm-quick":
+        GemmQuick.Run(args.Length > 1 && args[1] != "*" ? args[1] : null, IntArgument(2, 15));
+        return;
+    case "mlp-fashion":
+        FashionBenchmarks.RunMlp(epochs: IntArgument(1, 5), threads: IntArgument(2, 2), seed: IntArgument(3, 1), fashionDirectory);
+        return;
+    case "epoch-profile":
+        EpochProfile.Run(threads: IntArgument(1, 2), epochs: IntArgument(2, 3));
+        return;
+    case "perceptron-fashion":
+        FashionBenchmarks.RunPerceptron(repetitions: IntArgument(1, 3), fashionDirectory);
+        return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

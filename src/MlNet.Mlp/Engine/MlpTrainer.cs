@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
 
@@ -107,6 +108,9 @@ internal sealed record DataSubset(TrainingData Data, int[] Indices)
         for (int r = 0; r < positions.Length; r++)
         {
             int example = Indices[positions[r]];
+            // Shuffled rows start where no hardware prefetcher looks: fetch the next one while copying this one.
+            if (r + 1 < positions.Length)
+                CachePrefetch.Lines(Data.Features.AsSpan(Indices[positions[r + 1]] * d, d));
             Data.Features.AsSpan(example * d, d).CopyTo(features.Slice(r * d, d));
             Data.Targets.AsSpan(example * t, t).CopyTo(targets.Slice(r * t, t));
             if (Data.ExampleWeights is { } exampleWeights)

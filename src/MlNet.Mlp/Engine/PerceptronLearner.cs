@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
 
@@ -70,31 +71,29 @@ public static class PerceptronLearner
         int batchSize = settings.BatchSize == 0 ? rowCount : Math.Min(settings.BatchSize, rowCount);
         int[] order = Enumerable.Range(0, rowCount).ToArray();
         float[] pendingWeights = batchSize > 1 ? new float[featureCount] : [];
-        var losses = new List<double>(settings.NumberOfIterations);
+        var pocket = new Pocket(featureCount, settings.NumberOfIterations, settings.LossThreshold, settings.KeepBestWeights);
 
-        bool converged = false;
-        double bestLoss = double.PositiveInfinity;
-        int bestIteration = 0;
-        float[] bestWeights = new float[featureCount];
-        float bestBias = 0;
-        for (int iteration = 1; iteration <= settings.NumberOfIterations && !converged; iteration++)
+        // The loss of a pass is measured during the next pass, which reads every row anyway: scoring a row against
+        // both the current weights and those the previous pass ended with costs one extra dot product on data
+        // already in cache, where a separate loss pass would stream the whole feature matrix again. Only the last
+        // pass needs a loss pass of its own; a pass that reaches the threshold is found one pass late, and the
+        // weights of that later pass are discarded, so the result is the same as stopping at once.
+        var previousPass = new PassEnd(new float[featureCount], new float[rowCount]);
+        for (int iteration = 1; iteration <= settings.NumberOfIterations; iteration++)
         {
             if (settings.Shuffle)
                 random.Shuffle(order);
+            PassEnd? scoredPass = iteration > 1 ? previousPass : null;
             RunPass(settings.LearningRate, batchSize, features, featureCount, labels, exampleWeights,
-                order, weights, ref bias, pendingWeights, checkAlive);
-            double loss = TotalLoss(features, featureCount, rowCount, labels, exampleWeights, weights, bias, checkAlive);
-            losses.Add(loss);
-            converged = loss <= settings.LossThreshold;
-            if (loss < bestLoss || !settings.KeepBestWeights)
-            {
-                bestLoss = loss;
-                bestIteration = iteration;
-                weights.CopyTo(bestWeights, 0);
-                bestBias = bias;
-            }
+                order, weights, ref bias, pendingWeights, scoredPass, checkAlive);
+            if (scoredPass is not null && pocket.Record(iteration - 1, scoredPass.Loss(exampleWeights), scoredPass.Weights, scoredPass.Bias))
+                return pocket.Result();
+            weights.CopyTo(previousPass.Weights, 0);
+            previousPass.Bias = bias;
         }
-        return new PerceptronResult(bestWeights, bestBias, losses.ToArray(), converged, bestIteration);
+        double lastLoss = TotalLoss(features, featureCount, rowCount, labels, exampleWeights, weights, bias, checkAlive);
+        pocket.Record(settings.NumberOfIterations, lastLoss, weights, bias);
+        return pocket.Result();
     }
 
     /// <summary>The perceptron's output: +1 when W·X + b &gt; 0, else −1.</summary>
@@ -102,11 +101,12 @@ public static class PerceptronLearner
 
     /// <summary>
     /// One pass over the rows in <paramref name="order"/>. In pattern mode (batch size 1) each update lands at
-    /// once; in batch mode the updates of a batch are summed against fixed weights and land at its end.
+    /// once; in batch mode the updates of a batch are summed against fixed weights and land at its end. With
+    /// <paramref name="scoredPass"/>, every row is also scored against the weights the previous pass ended with.
     /// </summary>
     private static void RunPass(float learningRate, int batchSize, float[] features, int featureCount,
         float[] labels, float[]? exampleWeights, int[] order, float[] weights, ref float bias,
-        float[] pendingWeights, Action? checkAlive)
+        float[] pendingWeights, PassEnd? scoredPass, Action? checkAlive)
     {
         bool patternMode = batchSize == 1;
         float[] updated = patternMode ? weights : pendingWeights;
@@ -123,7 +123,10 @@ public static class PerceptronLearner
                 if (checkAlive is not null && position % CheckAliveInterval == 0)
                     checkAlive();
                 int row = order[position];
+                if (position + 1 < order.Length)
+                    CachePrefetch.Lines(features.AsSpan(order[position + 1] * featureCount, featureCount));
                 ReadOnlySpan<float> x = features.AsSpan(row * featureCount, featureCount);
+                scoredPass?.Score(row, labels[row], x);
                 float error = labels[row] - Sign(TensorPrimitives.Dot(weights, x) + bias);
                 if (error == 0)
                     continue;
@@ -143,18 +146,26 @@ public static class PerceptronLearner
     }
 
     /// <summary>Σ ω(Y − y)² over all rows, in row order so that the sum is reproducible.</summary>
+    private static double WeightedSquaredErrors(ReadOnlySpan<float> errors, float[]? exampleWeights)
+    {
+        double loss = 0;
+        for (int row = 0; row < errors.Length; row++)
+            loss += (double)(exampleWeights?[row] ?? 1f) * errors[row] * errors[row];
+        return loss;
+    }
+
+    /// <summary>Σ ω(Y − y)² over all rows, scoring them in a pass of its own.</summary>
     private static double TotalLoss(float[] features, int featureCount, int rowCount, float[] labels,
         float[]? exampleWeights, float[] weights, float bias, Action? checkAlive)
     {
-        double loss = 0;
+        var errors = new float[rowCount];
         for (int row = 0; row < rowCount; row++)
         {
             if (checkAlive is not null && row % CheckAliveInterval == 0)
                 checkAlive();
-            float error = labels[row] - Sign(TensorPrimitives.Dot(weights, features.AsSpan(row * featureCount, featureCount)) + bias);
-            loss += (double)(exampleWeights?[row] ?? 1f) * error * error;
+            errors[row] = labels[row] - Sign(TensorPrimitives.Dot(weights, features.AsSpan(row * featureCount, featureCount)) + bias);
         }
-        return loss;
+        return WeightedSquaredErrors(errors, exampleWeights);
     }
 
     private static float[] InitialWeights(int featureCount, float diameter, Random random)
@@ -171,4 +182,48 @@ public static class PerceptronLearner
     /// <summary>Uniform in [−diameter/2, diameter/2], as ML.NET's <c>InitialWeightsDiameter</c>.</summary>
     private static float RandomInDiameter(float diameter, Random random) =>
         diameter > 0 ? (float)((random.NextDouble() - 0.5) * diameter) : 0f;
+
+    /// <summary>The weights a pass ended with, and the error Y − y of each row under them as the next pass scores it.</summary>
+    private sealed class PassEnd(float[] weights, float[] errors)
+    {
+        public float[] Weights { get; } = weights;
+
+        public float Bias { get; set; }
+
+        public void Score(int row, float label, ReadOnlySpan<float> x) =>
+            errors[row] = label - Sign(TensorPrimitives.Dot(Weights, x) + Bias);
+
+        public double Loss(float[]? exampleWeights) => WeightedSquaredErrors(errors, exampleWeights);
+    }
+
+    /// <summary>
+    /// The loss curve and the weights to return: those of the lowest loss with <c>KeepBestWeights</c> (the
+    /// "pocket"), else the latest; training stops at the first pass whose loss is at or below the threshold.
+    /// </summary>
+    private sealed class Pocket(int featureCount, int iterations, double lossThreshold, bool keepBestWeights)
+    {
+        private readonly List<double> _losses = new(iterations);
+        private readonly float[] _bestWeights = new float[featureCount];
+        private float _bestBias;
+        private double _bestLoss = double.PositiveInfinity;
+        private int _bestIteration;
+        private bool _converged;
+
+        /// <summary>Records pass <paramref name="iteration"/>'s loss; true when it reached the threshold.</summary>
+        public bool Record(int iteration, double loss, float[] weights, float bias)
+        {
+            _losses.Add(loss);
+            _converged = loss <= lossThreshold;
+            if (loss < _bestLoss || !keepBestWeights)
+            {
+                _bestLoss = loss;
+                _bestIteration = iteration;
+                weights.CopyTo(_bestWeights, 0);
+                _bestBias = bias;
+            }
+            return _converged;
+        }
+
+        public PerceptronResult Result() => new(_bestWeights, _bestBias, _losses.ToArray(), _converged, _bestIteration);
+    }
 }

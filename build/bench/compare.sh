@@ -1,0 +1,25 @@
+#!/bin/sh
+# Issue #5's comparison in one command: our MLP and Perceptron through ML.NET against PyTorch (stock and with every
+# Linear product through oneDNN), scikit-learn and ML.NET's AveragedPerceptron on Fashion-MNIST, and our GEMM
+# against oneDNN. Prints one table (medians and same-run ratios) and writes it into docs/benchmarks.md.
+#
+#   build/bench/compare.sh
+#
+# Settings (environment): REPETITIONS (3), OUR_EPOCHS per Fit (5), PERCEPTRON_FITS per repetition (5),
+# TORCH_EPOCHS (1) and SKLEARN_EPOCHS (1) — both are slow with Debian's reference BLAS — and ACCURACY_EPOCHS
+# (20; 0 skips the accuracy runs) with ACCURACY_SEEDS (3). FASHION_MNIST_DIR points at other IDX files.
+# Installing the Debian packages needs root; they are skipped when present. About 12 minutes on 2 cores.
+set -eu
+cd "$(dirname "$0")/../.."
+
+missing=""
+for package in dataset-fashion-mnist python3-torch python3-sklearn; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
+done
+if [ -n "$missing" ]; then
+    echo "installing:$missing" >&2
+    apt-get update && apt-get install -y $missing
+fi
+
+dotnet build -c Release test/MlNet.Mlp.Benchmarks >&2
+exec /usr/bin/python3 build/bench/compare.py

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using MlNet.Mlp.Engine;
+using MlNet.Mlp.Kernels;
+
+namespace MlNet.Mlp.Benchmarks;
+
+/// <summary>
+/// Where an epoch of 784-256-10 at batch 128 (SGD momentum, L2, random rows as in <see cref="TrainingEpochBenchmarks"/>)
+/// spends its time: the engine's batch step (TrainingRun.TrainBatch) replayed phase by phase with a stopwatch,
+/// and, separately, the same GEMM calls the forward and backward phases make, timed alone, so that the
+/// elementwise share of those phases is their time less the GEMMs'.
+/// </summary>
+/// <remarks>Run: <c>epoch-profile [threads] [epochs]</c>. Timer overhead is ~20 ns per phase, 469 batches an epoch.</remarks>
+public static class EpochProfile
+{
+    private const int Rows = 60_000, Features = 784, Hidden = 256, Classes = 10, BatchSize = 128;
+    private const float L2 = 1e-4f;
+
+    public static void Run(int threads, int epochs)
+    {
+        var random = new Random(1);
+        var features = new float[Rows * Features];
+        for (int i = 0; i < features.Length; i++)
+            features[i] = (float)random.NextDouble();
+        var labels = new float[Rows];
+        for (int i = 0; i < labels.Length; i++)
+            labels[i] = random.Next(Classes);
+        var data = new TrainingData(features, Features, labels);
+        var options = new TrainingOptions
+        {
+            Loss = LossFunction.SoftmaxCrossEntropy, BatchSize = BatchSize, Optimizer = OptimizerKind.Sgd,
+            LearningRate = 0.05f, Momentum = 0.9f, L2 = L2, Seed = 1, NumberOfThreads = threads,
+        };
+        MlpNetwork network = MlpNetwork.CreateInitialized(Features, [Hidden], Activation.Relu, Classes, Activation.Softmax, seed: 1);
+        var step = new ProfiledStep(network, DataSubset.All(data), options);
+
+        step.RunEpoch(); // JIT tiering and first-touch of the buffers
+        step.Phases.Clear();
+        var clock = Stopwatch.StartNew();
+        for (int epoch = 0; epoch < epochs; epoch++)
+            step.RunEpoch();
+        double epochSeconds = clock.Elapsed.TotalSeconds / epochs;
+        double gemmSeconds = GemmSecondsPerEpoch(threads, batches: (Rows + BatchSize - 1) / BatchSize);
+
+        Console.WriteLine($"{threads} thread(s): {epochSeconds:F3} s per epoch (mean of {epochs})");
+        foreach (var (phase, ticks) in step.Phases)
+        {
+            double seconds = ticks / (double)Stopwatch.Frequency / epochs;
+            Console.WriteLine($"  {phase,-40} {seconds,7:F3} s  {seconds / epochSeconds,6:P0}");
+        }
+        Console.WriteLine($"  {"of which GEMMs (timed alone)",-40} {gemmSeconds,7:F3} s  {gemmSeconds / epochSeconds,6:P0}");
+    }
+
+    /// <summary>The six products of one batch step, run back to back for an epoch's worth of batches.</summary>
+    private static double GemmSecondsPerEpoch(int threads, int batches)
+    {
+        var random = new Random(2);
+        float[] Matrix(int length) => Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] x = Matrix(BatchSize * Features), w1 = Matrix(Hidden * Features), h = Matrix(BatchSize * Hidden);
+        float[] w2 = Matrix(Classes * Hidden), z = Matrix(BatchSize * Classes), d2 = Matrix(BatchSize * Classes);
+        float[] dW2 = new float[Classes * Hidden], d1 = new float[BatchSize * Hidden], dW1 = new float[Hidden * Features];
+        void BatchProducts()
+        {
+            Gemm.Multiply(false, true, BatchSize, Hidden, Features, x, Features, w1, Features, h, Hidden, false, threads);
+            Gemm.Multiply(false, true, BatchSize, Classes, Hidden, h, Hidden, w2, Hidden, z, Classes, false, threads);
+            Gemm.Multiply(true, false, Classes, Hidden, BatchSize, d2, Classes, h, Hidden, dW2, Hidden, false, threads);
+            Gemm.Multiply(false, false, BatchSize, Hidden, Classes, d2, Classes, w2, Hidden, d1, Hidden, false, threads);
+            Gemm.Multiply(true, false, Hidden, Features, BatchSize, d1, Hidden, x, Features, dW1, Features, false, threads);
+        }
+        for (int i = 0; i < 50; i++)
+            BatchProducts();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < batches; i++)
+            BatchProducts();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>TrainingRun.TrainBatch's steps, in its order, each under a stopwatch.</summary>
+    private sealed class ProfiledStep(MlpNetwork network, DataSubset trainingSet, TrainingOptions options)
+    {
+        private readonly Backpropagation _backpropagation = new(network, options.Loss, options.BatchSize, 0, 0, options.NumberOfThreads);
+        private readonly Optimizer _optimizer = options.CreateOptimizer(network);
+        private readonly DeterministicRandom _shuffleRandom = new(options.Seed, DeterministicRandom.Stream.Shuffle);
+        private readonly int[] _order = Enumerable.Range(0, trainingSet.Count).ToArray();
+        private readonly float[] _batchFeatures = new float[options.BatchSize * network.InputCount];
+        private readonly float[] _batchTargets = new float[options.BatchSize];
+        private readonly float[] _batchWeights = new float[options.BatchSize];
+
+        public Dictionary<string, long> Phases { get; } = [];
+
+        public void RunEpoch()
+        {
+            Timed("shuffle", () => _shuffleRandom.Shuffle(_order));
+            for (int start = 0; start < _order.Length; start += options.BatchSize)
+            {
+                int rows = Math.Min(options.BatchSize, _order.Length - start);
+                int first = start;
+                Timed("gather rows", () => trainingSet.Gather(_order.AsSpan(first, rows), _batchFeatures, _batchTargets, _batchWeights));
+                ReadOnlySpan<float> features = _batchFeatures.AsSpan(0, rows * network.InputCount);
+                long t = Stopwatch.GetTimestamp();
+                _backpropagation.Forward(features, rows, training: true);
+                Add("forward (GEMM, bias, ReLU, softmax)", t);
+                t = Stopwatch.GetTimestamp();
+                _backpropagation.Loss(_batchTargets, ReadOnlySpan<float>.Empty, rows, computeGradient: true);
+                Add("loss and its gradient", t);
+                t = Stopwatch.GetTimestamp();
+                _backpropagation.Backward(features, rows, L2);
+                Add("backward (GEMMs, L2, bias sums, ReLU')", t);
+                Timed("optimiser (momentum step)", UpdateParameters);
+            }
+            Timed("finiteness check", () => network.ParametersAreFinite());
+        }
+
+        private void UpdateParameters()
+        {
+            _optimizer.BeginStep();
+            for (int l = 0; l < network.Layers.Count; l++)
+            {
+                DenseLayer layer = network.Layers[l];
+                _optimizer.Update(2 * l, layer.WeightArray, _backpropagation.WeightGradients[l]);
+                _optimizer.Update(2 * l + 1, layer.BiasArray, _backpropagation.BiasGradients[l]);
+            }
+        }
+
+        private void Timed(string phase, Action action)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            Add(phase, start);
+        }
+
+        private void Add(string phase, long start) =>
+            Phases[phase] = Phases.GetValueOrDefault(phase) + (Stopwatch.GetTimestamp() - start);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Numerics.Tensors;
+using MlNet.Mlp.Engine;
+using Xunit;
+
+namespace MlNet.Mlp.Tests.Engine;
+
+/// <summary>
+/// The learner measures each pass's loss during the next pass; these tests hold it to the plain definition: a
+/// separate loss pass over all rows with the weights each pass ended with.
+/// </summary>
+public class PerceptronLearnerTests
+{
+    [Theory]
+    [InlineData(1, true, 0.0)]
+    [InlineData(1, false, 0.0)]
+    [InlineData(7, true, 0.0)]
+    [InlineData(0, true, 0.0)]
+    [InlineData(1, true, 1e9)]
+    [InlineData(3, false, 1e9)]
+    [InlineData(1, true, 380.0)]
+    public void Matches_a_separate_loss_pass_after_every_pass(int batchSize, bool keepBestWeights, double lossThreshold)
+    {
+        const int rows = 200, featureCount = 5;
+        var random = new Random(3);
+        float[] features = EngineTestData.Uniform(random, rows * featureCount, 1f);
+        float[] labels = Enumerable.Range(0, rows).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray();
+        float[] exampleWeights = Enumerable.Range(0, rows).Select(_ => (float)random.NextDouble() + 0.5f).ToArray();
+        var settings = new PerceptronLearnerSettings(0.1f, 12, batchSize, Shuffle: true, lossThreshold,
+            InitialWeightsDiameter: 0.5f, Seed: 9, keepBestWeights);
+
+        PerceptronResult actual = PerceptronLearner.Train(settings, features, featureCount, rows, labels, exampleWeights, null, 0f);
+        PerceptronResult expected = ReferenceTrain(settings, features, featureCount, rows, labels, exampleWeights);
+
+        Assert.Equal(expected.LossPerIteration, actual.LossPerIteration);
+        Assert.Equal(expected.Weights, actual.Weights);
+        Assert.Equal(expected.Bias, actual.Bias);
+        Assert.Equal(expected.BestIteration, actual.BestIteration);
+        Assert.Equal(expected.Converged, actual.Converged);
+        Assert.Equal(lossThreshold > 0, actual.LossPerIteration.Length < settings.NumberOfIterations);
+    }
+
+    /// <summary>The definition, written plainly: train a pass, then score every row with the pass's end weights.</summary>
+    private static PerceptronResult ReferenceTrain(PerceptronLearnerSettings settings, float[] features, int featureCount,
+        int rowCount, float[] labels, float[] exampleWeights)
+    {
+        var random = new Random(settings.Seed);
+        float[] weights = Enumerable.Range(0, featureCount).Select(_ => (float)((random.NextDouble() - 0.5) * settings.InitialWeightsDiameter)).ToArray();
+        float bias = (float)((random.NextDouble() - 0.5) * settings.InitialWeightsDiameter);
+        int batchSize = settings.BatchSize == 0 ? rowCount : settings.BatchSize;
+        int[] order = Enumerable.Range(0, rowCount).ToArray();
+        var losses = new List<double>();
+        double bestLoss = double.PositiveInfinity;
+        int bestIteration = 0;
+        float[] bestWeights = new float[featureCount];
+        float bestBias = 0;
+        bool converged = false;
+        float Error(int row, float[] w, float b) =>
+            labels[row] - PerceptronLearner.Sign(TensorPrimitives.Dot(w, features.AsSpan(row * featureCount, featureCount)) + b);
+        for (int iteration = 1; iteration <= settings.NumberOfIterations && !converged; iteration++)
+        {
+            random.Shuffle(order);
+            for (int start = 0; start < rowCount; start += batchSize)
+            {
+                // Pattern mode updates at once; batch mode sums the batch's updates against fixed weights.
+                float[] updated = batchSize == 1 ? weights : new float[featureCount];
+                float pendingBias = 0;
+                for (int position = start; position < Math.Min(start + batchSize, rowCount); position++)
+                {
+                    int row = order[position];
+                    float error = Error(row, weights, bias);
+                    if (error == 0)
+                        continue;
+                    float step = settings.LearningRate * error * exampleWeights[row];
+                    TensorPrimitives.MultiplyAdd(features.AsSpan(row * featureCount, featureCount), step, updated, updated);
+                    if (batchSize == 1)
+                        bias += step;
+                    else
+                        pendingBias += step;
+                }
+                if (batchSize != 1)
+                {
+                    TensorPrimitives.Add(weights, updated, weights);
+                    bias += pendingBias;
+                }
+            }
+            double loss = 0;
+            for (int row = 0; row < rowCount; row++)
+                loss += (double)exampleWeights[row] * Error(row, weights, bias) * Error(row, weights, bias);
+            losses.Add(loss);
+            converged = loss <= settings.LossThreshold;
+            if (loss < bestLoss || !settings.KeepBestWeights)
+            {
+                (bestLoss, bestIteration, bestBias) = (loss, iteration, bias);
+                weights.CopyTo(bestWeights, 0);
+            }
+        }
+        return new PerceptronResult(bestWeights, bestBias, losses.ToArray(), converged, bestIteration);
+    }
+}
