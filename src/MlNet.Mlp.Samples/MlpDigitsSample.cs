@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlNet.Mlp.Engine;
 
 namespace MlNet.Mlp.Samples;
 
@@ -22,8 +23,12 @@ internal static class MlpDigitsSample
             .Append(mlContext.MulticlassClassification.Trainers.Mlp(options));
         var model = TrainingProgress.Show(options, "digits", () => pipeline.Fit(split.TrainSet), plainLineEvery: 10);
 
-        var report = model.LastTransformer.Model.TrainingReport;
+        // <training-report>
+        TrainingReport report = model.LastTransformer.Model.TrainingReport;
         Console.WriteLine($"stopped after {report.EpochCount} epochs ({report.StopReason}); weights of epoch {report.BestEpoch}");
+        foreach (EpochSummary epoch in report.Epochs.TakeLast(3))
+            Console.WriteLine($"  epoch {epoch.Epoch}: training loss {epoch.TrainingLoss:F4}, validation loss {epoch.ValidationLoss:F4}, {epoch.Elapsed.TotalMilliseconds:F0} ms");
+        // </training-report>
         var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
         Console.WriteLine($"test micro-accuracy {metrics.MicroAccuracy:F4}, log-loss {metrics.LogLoss:F4}");
         Console.WriteLine(metrics.ConfusionMatrix.GetFormattedConfusionTable());
