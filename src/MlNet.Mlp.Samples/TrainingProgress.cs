@@ -29,13 +29,15 @@ internal static class TrainingProgress
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(title), maxValue: options.NumberOfIterations);
                 options.EpochCompleted = epoch =>
                 {
-                    task.Description = Markup.Escape($"{title}: {Describe(epoch, options.NumberOfIterations)}");
+                    // Compact, so the bar and the elapsed-time column still fit an 80-column terminal.
+                    task.Description = Markup.Escape($"{title} epoch {epoch.Epoch}/{options.NumberOfIterations}  " +
+                        $"train {epoch.TrainingLoss:F4}  val {(epoch.ValidationLoss is { } loss ? loss.ToString("F4") : "-")}");
                     task.Value = epoch.Epoch;
                 };
                 result = fit();
