@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Spectre.Console;
 
 namespace MlNet.Mlp.Samples;
 
@@ -13,12 +14,15 @@ internal static class PerceptronBreastCancerSample
 
         var pipeline = mlContext.Transforms.NormalizeMeanVariance("Features")
             .Append(mlContext.BinaryClassification.Trainers.Perceptron());
+        // NonCalibrated: the perceptron's Score is not a probability, so there is no log-loss to report.
         var folds = mlContext.BinaryClassification.CrossValidateNonCalibrated(data, pipeline, numberOfFolds: 5);
 
-        Console.WriteLine("fold  accuracy  AUC     F1");
+        var table = new Table().AddColumns("fold", "accuracy", "AUC", "F1");
         foreach (var fold in folds)
-            Console.WriteLine($"{fold.Fold,4}  {fold.Metrics.Accuracy,8:F4}  {fold.Metrics.AreaUnderRocCurve:F4}  {fold.Metrics.F1Score:F4}");
-        Console.WriteLine($"mean  {folds.Average(f => f.Metrics.Accuracy),8:F4}  {folds.Average(f => f.Metrics.AreaUnderRocCurve):F4}  {folds.Average(f => f.Metrics.F1Score):F4}");
+            table.AddRow($"{fold.Fold}", $"{fold.Metrics.Accuracy:F4}", $"{fold.Metrics.AreaUnderRocCurve:F4}", $"{fold.Metrics.F1Score:F4}");
+        table.AddRow("[bold]mean[/]", $"{folds.Average(f => f.Metrics.Accuracy):F4}",
+            $"{folds.Average(f => f.Metrics.AreaUnderRocCurve):F4}", $"{folds.Average(f => f.Metrics.F1Score):F4}");
+        AnsiConsole.Write(table);
         Console.WriteLine();
     }
 }

@@ -1,0 +1,53 @@
+using MlNet.Mlp;
+using MlNet.Mlp.Engine;
+using Spectre.Console;
+
+namespace MlNet.Mlp.Samples;
+
+/// <summary>
+/// Shows MLP training epoch by epoch: a live Spectre.Console progress bar in a terminal, one plain line per epoch
+/// when the output is redirected (a log file or CI has no cursor to move, and would fill with escape codes).
+/// </summary>
+internal static class TrainingProgress
+{
+    /// <summary>
+    /// Hooks <see cref="MlpOptionsBase.EpochCompleted"/> for the duration of <paramref name="fit"/> and returns its
+    /// result. Plain output prints every <paramref name="plainLineEvery"/>-th epoch, so long runs stay readable in a log.
+    /// </summary>
+    public static T Show<T>(MlpOptionsBase options, string title, Func<T> fit, int plainLineEvery = 1)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            options.EpochCompleted = epoch =>
+            {
+                if (epoch.Epoch == 1 || epoch.Epoch % plainLineEvery == 0)
+                    Console.WriteLine($"{title}: {Describe(epoch, options.NumberOfIterations)}");
+            };
+            return fit();
+        }
+
+        T result = default!;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape(title), maxValue: options.NumberOfIterations);
+                options.EpochCompleted = epoch =>
+                {
+                    // Compact, so the bar and the elapsed-time column still fit an 80-column terminal.
+                    task.Description = Markup.Escape($"{title} epoch {epoch.Epoch}/{options.NumberOfIterations}  " +
+                        $"train {epoch.TrainingLoss:F4}  val {(epoch.ValidationLoss is { } loss ? loss.ToString("F4") : "-")}");
+                    task.Value = epoch.Epoch;
+                };
+                result = fit();
+                // Early stopping ends before the maximum: show the bar as finished rather than stuck part-way.
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    private static string Describe(EpochSummary epoch, int maxEpochs) =>
+        $"epoch {epoch.Epoch,3}/{maxEpochs}  training loss {epoch.TrainingLoss:F4}  " +
+        $"validation loss {(epoch.ValidationLoss is { } loss ? loss.ToString("F4") : "-")}  {epoch.Elapsed.TotalSeconds,5:F2} s";
+}
