@@ -62,17 +62,37 @@ public class CancellationTests(ITestOutputHelper output)
         var rows = EachTrainer.Separable(20_000, seed: 3).Select((r, i) => (r.Features, i % 7 == 0 ? -r.Label : r.Label)).ToList();
         IDataView data = EachTrainer.Data(ml, TrainerKind.Perceptron, rows);
         var trainer = ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options { NumberOfIterations = 1_000_000, Seed = 1 });
-        var training = Task.Run(() => trainer.Fit(data));
-        Thread.Sleep(300);
+        Task training = StartAndWaitUntilTraining(ml, () => trainer.Fit(data));
         var sinceCancel = Stopwatch.StartNew();
         ml.CancelExecution();
-        Assert.ThrowsAny<OperationCanceledException>(() => training.GetAwaiter().GetResult());
+        AssertCancelledWithin(training, TimeSpan.FromSeconds(30));
         output.WriteLine($"perceptron stopped {sinceCancel.Elapsed.TotalMilliseconds:F1} ms after cancelling");
         // One pass over 20,000 rows takes a few ms; it checks every 1,024 rows.
         Assert.True(sinceCancel.Elapsed < TimeSpan.FromSeconds(2), $"stopped {sinceCancel.Elapsed} after cancelling");
 
         var again = ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options { NumberOfIterations = 3, Seed = 1 }).Fit(data);
         Assert.Equal(3, again.Model.TrainingReport.NumberOfIterations);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="fit"/> and returns once the trainer has opened its "Training" channel, which it does
+    /// after registering the host that CancelExecution cancels. Cancelling after a fixed sleep instead races with the
+    /// thread pool on a loaded machine: a Fit that has not yet started is not cancelled, and runs all its iterations.
+    /// </summary>
+    internal static Task StartAndWaitUntilTraining(MLContext ml, Action fit)
+    {
+        var started = new TaskCompletionSource();
+        ml.Log += (_, e) => { if (e.Message.Contains("; Training, Kind=Trace] Channel started")) started.TrySetResult(); };
+        Task training = Task.Run(fit);
+        Assert.True(Task.WaitAny(started.Task, training, Task.Delay(TimeSpan.FromSeconds(60))) == 0, "training did not start");
+        return training;
+    }
+
+    /// <summary>Fails instead of hanging the run when cancellation does not stop the training.</summary>
+    internal static void AssertCancelledWithin(Task training, TimeSpan limit)
+    {
+        Assert.True(Task.WaitAny([training], limit) == 0, $"training still running {limit} after CancelExecution");
+        Assert.ThrowsAny<OperationCanceledException>(() => training.GetAwaiter().GetResult());
     }
 
     private static IEstimator<ITransformer> Create(MLContext ml, TrainerKind kind, Action<EpochSummary> epochCompleted) => kind switch

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNet.Mlp.Tests.Infrastructure;
+using MlNet.Mlp.Tests.Reliability;
 using Xunit;
 
 namespace MlNet.Mlp.Tests.Trainers;
@@ -164,12 +165,11 @@ public class PerceptronInputErrorTests
         // Noise the labels so that the data can never be learned and training would run to the iteration limit.
         var noisy = ml.Data.LoadFromEnumerable(ml.Data.CreateEnumerable<TestData.BinaryRow>(data, reuseRowObject: false)
             .Select((r, i) => { if (i % 7 == 0) r.Label = !r.Label; return r; }).ToList());
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var training = Task.Run(() => trainer.Fit(noisy));
-        Thread.Sleep(500);
+        // Cancel once training has started (not after a fixed sleep: on a loaded machine the Fit may not have started
+        // yet, is then not cancelled, and runs its 10⁶ iterations, hanging the suite), and fail rather than hang.
+        Task training = CancellationTests.StartAndWaitUntilTraining(ml, () => trainer.Fit(noisy));
         ml.CancelExecution();
-        var error = Assert.ThrowsAny<OperationCanceledException>(() => training.GetAwaiter().GetResult());
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"cancellation took {watch.Elapsed}");
+        CancellationTests.AssertCancelledWithin(training, TimeSpan.FromSeconds(30));
     }
 
     [Fact]
