@@ -243,9 +243,7 @@ public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperD
         base.SaveCore(ctx);
     }
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "MLPBINRY", verWrittenCur: 0x00010001, verReadableCur: 0x00010001, verWeCanReadBack: 0x00010001,
-        loaderSignature: LoaderSignature, loaderAssemblyName: typeof(MlpBinaryModelParameters).Assembly.FullName);
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPBINRY", LoaderSignature);
 
     internal static MlpBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
     {
@@ -313,9 +311,7 @@ public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMap
         base.SaveCore(ctx);
     }
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "MLPMULTI", verWrittenCur: 0x00010001, verReadableCur: 0x00010001, verWeCanReadBack: 0x00010001,
-        loaderSignature: LoaderSignature, loaderAssemblyName: typeof(MlpMulticlassModelParameters).Assembly.FullName);
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPMULTI", LoaderSignature);
 
     internal static MlpMulticlassModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
     {
@@ -393,9 +389,7 @@ public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMap
         ctx.Writer.Write(LabelScale);
     }
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "MLPREGRS", verWrittenCur: 0x00010001, verReadableCur: 0x00010001, verWeCanReadBack: 0x00010001,
-        loaderSignature: LoaderSignature, loaderAssemblyName: typeof(MlpRegressionModelParameters).Assembly.FullName);
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPREGRS", LoaderSignature);
 
     internal static MlpRegressionModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
     {

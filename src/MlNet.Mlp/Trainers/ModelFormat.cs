@@ -9,6 +9,21 @@ namespace MlNet.Mlp.Trainers;
 /// </summary>
 internal static class ModelFormat
 {
+    /// <summary>The format version every one of our model types writes and reads today.</summary>
+    public const uint CurrentVersion = 0x00010001;
+
+    /// <summary>
+    /// The version header of one of our model types: its 8-character signature, its loader, and our assembly as the
+    /// loader's home, which lets <c>mlContext.Model.Load</c> find MlNet.Mlp without a RegisterAssembly call.
+    /// </summary>
+    public static VersionInfo VersionInfoFor(string modelSignature, string loaderSignature) => new(
+        modelSignature: modelSignature,
+        verWrittenCur: CurrentVersion,
+        verReadableCur: CurrentVersion,
+        verWeCanReadBack: CurrentVersion,
+        loaderSignature: loaderSignature,
+        loaderAssemblyName: typeof(ModelFormat).Assembly.FullName);
+
     /// <summary>
     /// Checks the stream's format version before ML.NET's own check, whose message names ML.NET's version rather
     /// than our format's.

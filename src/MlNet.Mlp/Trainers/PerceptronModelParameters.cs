@@ -127,13 +127,7 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
         ctx.Writer.Write(TrainingReport.BestIteration);
     }
 
-    private static VersionInfo GetVersionInfo() => new VersionInfo(
-        modelSignature: "MLPPERCP",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(PerceptronModelParameters).Assembly.FullName);
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPPERCP", LoaderSignature);
 
     internal static PerceptronModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
     {
