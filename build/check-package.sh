@@ -20,7 +20,10 @@ fi
 for element in '<readme>README.md</readme>' '<license type="expression">MIT</license>' '<repository '; do
     grep -qF "$element" <<<"$nuspec" || { echo "check-package: nuspec lacks $element" >&2; exit 1; }
 done
-unzip -l "$work/feed/MlNet.Mlp.$version.nupkg" | grep -q 'lib/net10.0/MlNet.Mlp.xml' || { echo "check-package: no XML docs in the package" >&2; exit 1; }
+# Listed into a variable first: with pipefail, `unzip -l | grep -q` fails whenever grep exits before unzip has
+# written everything (SIGPIPE), which made this check flaky.
+contents="$(unzip -l "$work/feed/MlNet.Mlp.$version.nupkg")"
+grep -qF 'lib/net10.0/MlNet.Mlp.xml' <<<"$contents" || { echo "check-package: no XML docs in the package:" >&2; echo "$contents" >&2; exit 1; }
 
 # This nuget.config adds the local feed; without <clear/> the machine's configured sources still serve Microsoft.ML.
 mkdir "$work/app"
