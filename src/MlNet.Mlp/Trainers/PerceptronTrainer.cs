@@ -57,8 +57,9 @@ public sealed class PerceptronTrainer
         public bool Shuffle = true;
 
         /// <summary>
-        /// Training stops when the total loss Σ ω(Y − y)² of a pass is at or below this. Default 0 (stop when a pass
-        /// makes no mistake). Range: ≥ 0 and finite.
+        /// Training stops when the total loss Σ ω(Y − y)² of a pass's weights (averaged ones with
+        /// <see cref="AverageWeights"/>) is at or below this. Default 0 (stop when they make no mistake on the
+        /// training set). Range: ≥ 0 and finite.
         /// </summary>
         public double LossThreshold;
 
@@ -68,11 +69,23 @@ public sealed class PerceptronTrainer
         public float InitialWeightsDiameter;
 
         /// <summary>
-        /// Whether to return the weights of the pass with the lowest training loss (Gallant's "pocket" perceptron)
-        /// rather than those of the last pass. On data that is not linearly separable the last pass's weights depend
-        /// on where training happened to stop; the pocket keeps the best seen. Default true.
+        /// Whether the weights a pass ends with are the average of the weights after every update step so far (every
+        /// example in pattern mode, every batch in batch mode) rather than the latest ones, as in ML.NET's
+        /// AveragedPerceptron. On data that is not linearly separable the latest weights swing with the last few
+        /// updates; their average does not, and it generalised better on every data set we tried (see the README).
+        /// The loss, <see cref="LossThreshold"/> and <see cref="KeepBestWeights"/> then judge the averaged weights.
+        /// Continuing training from a model starts a fresh average from its weights. Default true; false gives the
+        /// plain perceptron of the course notes.
         /// </summary>
-        public bool KeepBestWeights = true;
+        public bool AverageWeights = true;
+
+        /// <summary>
+        /// Whether to return the weights of the pass with the lowest training loss (Gallant's "pocket" perceptron)
+        /// rather than those of the last pass. Without averaging, the last pass's weights on data that is not
+        /// linearly separable depend on where training happened to stop, and the pocket keeps the best seen.
+        /// Default false.
+        /// </summary>
+        public bool KeepBestWeights;
 
         /// <summary>Seed for shuffling and initial weights; null takes one from the MLContext's seed. Default null.</summary>
         public int? Seed;
@@ -174,7 +187,8 @@ public sealed class PerceptronTrainer
             signs[i] = training.Labels[i] > 0 ? 1f : -1f;
 
         var settings = new PerceptronLearnerSettings(_options.LearningRate, _options.NumberOfIterations, _options.BatchSize,
-            _options.Shuffle, _options.LossThreshold, _options.InitialWeightsDiameter, _options.Seed ?? Host.Rand.Next(), _options.KeepBestWeights);
+            _options.Shuffle, _options.LossThreshold, _options.InitialWeightsDiameter, _options.Seed ?? Host.Rand.Next(), _options.KeepBestWeights,
+            _options.AverageWeights);
         PerceptronResult result = PerceptronLearner.Train(settings, training.Features, featureCount, training.RowCount,
             signs, training.Weights, initial?.Weights.ToArray(), initial?.Bias ?? 0f, fitHost.CheckAlive);
 

@@ -199,8 +199,9 @@ public class PerceptronTrainerTests
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Transforms.NormalizeMeanVariance("Features").Fit(TestData.BreastCancer(ml)).Transform(TestData.BreastCancer(ml));
         PerceptronTrainer Trainer(int iterations) => ml.BinaryClassification.Trainers.Perceptron(
-            new PerceptronTrainer.Options { NumberOfIterations = iterations, Shuffle = false, KeepBestWeights = false });
-        // Without shuffling, one pass continued from a one-pass model is exactly a two-pass training.
+            new PerceptronTrainer.Options { NumberOfIterations = iterations, Shuffle = false, KeepBestWeights = false, AverageWeights = false });
+        // Without shuffling or averaging (an average starts afresh from the given weights), one pass continued from a
+        // one-pass model is exactly a two-pass training.
         var onePass = Trainer(1).Fit(data).Model;
         var continued = Trainer(1).Fit(data, onePass).Model;
         var twoPasses = Trainer(2).Fit(data).Model;
@@ -214,7 +215,7 @@ public class PerceptronTrainerTests
     {
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Transforms.NormalizeMeanVariance("Features").Fit(TestData.BreastCancer(ml)).Transform(TestData.BreastCancer(ml));
-        var model = ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options { NumberOfIterations = 40, Seed = 5 }).Fit(data);
+        var model = ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options { NumberOfIterations = 40, Seed = 5, KeepBestWeights = true }).Fit(data);
         PerceptronTrainingReport report = model.Model.TrainingReport;
         Assert.Equal(report.LossPerIteration.Min(), report.LossPerIteration[report.BestIteration - 1]);
         // The reported loss is that of the returned weights: 4 per misclassified row (Y − y = ±2).
