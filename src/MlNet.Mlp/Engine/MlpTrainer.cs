@@ -82,15 +82,26 @@ public sealed class MlpTrainer
             RequireLabels(data, name, label => label is 0f or 1f, "0 or 1");
         if (loss == LossFunction.SigmoidCrossEntropy)
             RequireLabels(data, name, label => label is >= 0f and <= 1f, "in [0, 1]");
-        if (data.ExampleWeights is { } weights && weights.Sum(w => (double)w) <= 0)
+        if (data.ExampleWeights is { } weights && SumOf(weights.AsSpan(0, data.ExampleCount)) <= 0)
             throw new ArgumentException($"The example weights of {name} sum to zero.", name);
     }
 
     private static void RequireLabels(TrainingData data, string name, Func<float, bool> valid, string expected)
     {
-        int bad = Array.FindIndex(data.Targets, label => !valid(label));
-        if (bad >= 0)
-            throw new ArgumentException($"Targets of {name} must be {expected}; example {bad / data.TargetWidth} has {data.Targets[bad]}.", name);
+        int used = data.ExampleCount * data.TargetWidth;
+        for (int i = 0; i < used; i++)
+        {
+            if (!valid(data.Targets[i]))
+                throw new ArgumentException($"Targets of {name} must be {expected}; example {i / data.TargetWidth} has {data.Targets[i]}.", name);
+        }
+    }
+
+    private static double SumOf(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (float value in values)
+            sum += value;
+        return sum;
     }
 }
 

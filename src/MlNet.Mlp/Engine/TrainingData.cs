@@ -11,56 +11,94 @@ public sealed class TrainingData
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="featureCount"/> is not positive.</exception>
     /// <exception cref="ArgumentException">Lengths do not fit n×d / n×t / n, a value is NaN or ∞, or a weight is negative.</exception>
     public TrainingData(float[] features, int featureCount, float[] targets, float[]? exampleWeights = null)
+        : this(features, featureCount, ExampleCountOf(features, featureCount), targets,
+            TargetWidthOf(targets, ExampleCountOf(features, featureCount)), exampleWeights)
+    {
+        int count = ExampleCount;
+        if (features.Length != count * featureCount || targets.Length != count * TargetWidth)
+            throw new ArgumentException("Features and targets must not hold values beyond the last example.", nameof(features));
+        if (exampleWeights is not null && exampleWeights.Length != count)
+            throw new ArgumentException($"Expected {count} example weights, got {exampleWeights.Length}.", nameof(exampleWeights));
+    }
+
+    /// <summary>
+    /// Wraps the first <paramref name="exampleCount"/> examples of arrays that may be longer, such as arrays grown
+    /// while reading a source of unknown length: using them as they are avoids a trimming copy of the features.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count or width is not positive.</exception>
+    /// <exception cref="ArgumentException">An array is too short, a used value is NaN or ∞, or a used weight is negative.</exception>
+    public TrainingData(float[] features, int featureCount, int exampleCount, float[] targets, int targetWidth, float[]? exampleWeights = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
-        if (features.Length == 0 || features.Length % featureCount != 0)
-            throw new ArgumentException($"Features must hold n×{featureCount} values with n ≥ 1; got {features.Length}.", nameof(features));
-        int count = features.Length / featureCount;
-        if (targets.Length == 0 || targets.Length % count != 0)
-            throw new ArgumentException($"Targets must hold a whole number of values per example for {count} examples; got {targets.Length}.", nameof(targets));
-        if (exampleWeights is not null && exampleWeights.Length != count)
-            throw new ArgumentException($"Expected {count} example weights, got {exampleWeights.Length}.", nameof(exampleWeights));
-        CheckFinite(features, featureCount, nameof(features));
-        CheckFinite(targets, targets.Length / count, nameof(targets));
+        ArgumentOutOfRangeException.ThrowIfLessThan(exampleCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetWidth, 1);
+        if (features.Length < (long)exampleCount * featureCount)
+            throw new ArgumentException($"Features must hold {exampleCount}×{featureCount} values; got {features.Length}.", nameof(features));
+        if (targets.Length < (long)exampleCount * targetWidth)
+            throw new ArgumentException($"Targets must hold {exampleCount}×{targetWidth} values; got {targets.Length}.", nameof(targets));
+        if (exampleWeights is not null && exampleWeights.Length < exampleCount)
+            throw new ArgumentException($"Expected {exampleCount} example weights, got {exampleWeights.Length}.", nameof(exampleWeights));
+        CheckFinite(features.AsSpan(0, exampleCount * featureCount), featureCount, nameof(features));
+        CheckFinite(targets.AsSpan(0, exampleCount * targetWidth), targetWidth, nameof(targets));
         if (exampleWeights is not null)
         {
-            CheckFinite(exampleWeights, 1, nameof(exampleWeights));
-            int negative = Array.FindIndex(exampleWeights, w => w < 0);
+            ReadOnlySpan<float> used = exampleWeights.AsSpan(0, exampleCount);
+            CheckFinite(used, 1, nameof(exampleWeights));
+            int negative = used.IndexOfAnyInRange(float.NegativeInfinity, -float.Epsilon);
             if (negative >= 0)
                 throw new ArgumentException($"Example weights must be ≥ 0; example {negative} has {exampleWeights[negative]}.", nameof(exampleWeights));
         }
         Features = features;
         FeatureCount = featureCount;
         Targets = targets;
-        TargetWidth = targets.Length / count;
+        TargetWidth = targetWidth;
         ExampleWeights = exampleWeights;
-        ExampleCount = count;
+        ExampleCount = exampleCount;
     }
 
-    /// <summary>Features, <see cref="ExampleCount"/>×<see cref="FeatureCount"/> row-major.</summary>
+    /// <summary>Features, <see cref="ExampleCount"/>×<see cref="FeatureCount"/> row-major; the array may be longer.</summary>
     public float[] Features { get; }
 
     /// <summary>Number of features per example (d).</summary>
     public int FeatureCount { get; }
 
-    /// <summary>Targets, <see cref="ExampleCount"/>×<see cref="TargetWidth"/> row-major.</summary>
+    /// <summary>Targets, <see cref="ExampleCount"/>×<see cref="TargetWidth"/> row-major; the array may be longer.</summary>
     public float[] Targets { get; }
 
     /// <summary>Target values per example.</summary>
     public int TargetWidth { get; }
 
-    /// <summary>Example weights, or null for all 1.</summary>
+    /// <summary>Example weights (the first <see cref="ExampleCount"/> are used), or null for all 1.</summary>
     public float[]? ExampleWeights { get; }
 
     /// <summary>Number of examples (n).</summary>
     public int ExampleCount { get; }
 
-    private static void CheckFinite(float[] values, int rowLength, string name)
+    private static int ExampleCountOf(float[] features, int featureCount)
     {
-        int bad = Array.FindIndex(values, v => !float.IsFinite(v));
-        if (bad >= 0)
-            throw new ArgumentException($"{name} must be finite; example {bad / rowLength} holds {values[bad]}.", name);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
+        if (features.Length == 0 || features.Length % featureCount != 0)
+            throw new ArgumentException($"Features must hold n×{featureCount} values with n ≥ 1; got {features.Length}.", nameof(features));
+        return features.Length / featureCount;
+    }
+
+    private static int TargetWidthOf(float[] targets, int count)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Length == 0 || targets.Length % count != 0)
+            throw new ArgumentException($"Targets must hold a whole number of values per example for {count} examples; got {targets.Length}.", nameof(targets));
+        return targets.Length / count;
+    }
+
+    private static void CheckFinite(ReadOnlySpan<float> values, int rowLength, string name)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+                throw new ArgumentException($"{name} must be finite; example {i / rowLength} holds {values[i]}.", name);
+        }
     }
 }

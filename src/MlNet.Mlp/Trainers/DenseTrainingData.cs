@@ -24,13 +24,16 @@ internal sealed class DenseTrainingData
         SkippedWeightRows = skippedWeightRows;
     }
 
-    /// <summary>RowCount × FeatureCount values, row-major. May be longer than needed.</summary>
+    /// <summary>RowCount × FeatureCount values, row-major. May be longer: only the first RowCount rows are data.</summary>
     public float[] Features { get; }
     public int FeatureCount { get; }
     public int RowCount { get; }
-    /// <summary>One label per row, as ML.NET's float label cursor reads it (Boolean: 1 or 0; key: 0-based index).</summary>
+    /// <summary>
+    /// One label per row, as ML.NET's float label cursor reads it (Boolean: 1 or 0; key: 0-based index). May be
+    /// longer than RowCount, like <see cref="Features"/>.
+    /// </summary>
     public float[] Labels { get; }
-    /// <summary>One weight per row, or null when no weight column is used.</summary>
+    /// <summary>One weight per row (may be longer than RowCount), or null when no weight column is used.</summary>
     public float[]? Weights { get; }
     public long SkippedFeatureRows { get; }
     public long SkippedLabelRows { get; }
@@ -47,9 +50,12 @@ internal sealed class DenseTrainingData
         if (data.Schema.Weight.HasValue)
             options |= CursOpt.Weight;
 
-        // Knowing the row count up front keeps peak memory at one copy of the features.
-        long? knownRows = data.Data.GetRowCount();
-        int capacity = (int)Math.Min(knownRows ?? 1024, (long)Array.MaxLength / featureCount);
+        // Sizing the arrays once keeps peak memory at one copy of the features: growing them as rows arrive would
+        // hold the old and the new array at once (up to 2.5× with 1.5× growth), and trimming them would copy again.
+        // So a view that does not know its row count is counted first, in a pass that reads no column. Rows the
+        // cursor below skips leave the arrays a little longer than RowCount, which every consumer allows for.
+        long rowsToHold = data.Data.GetRowCount() ?? CountRows(host, data.Data);
+        int capacity = (int)Math.Min(rowsToHold, (long)Array.MaxLength / featureCount);
         float[] features = new float[Math.Max(1, capacity) * (long)featureCount];
         float[] labels = new float[Math.Max(1, capacity)];
         float[]? weights = data.Schema.Weight.HasValue ? new float[labels.Length] : null;
@@ -61,7 +67,8 @@ internal sealed class DenseTrainingData
             host.CheckAlive();
             if (rows == labels.Length)
             {
-                int grown = (int)Math.Min((long)labels.Length * 2, (long)Array.MaxLength / featureCount);
+                // Only when the view yields more rows than it counted (e.g. a source that changed between passes).
+                int grown = (int)Math.Min(labels.Length + Math.Max(1L, labels.Length / 2), (long)Array.MaxLength / featureCount);
                 if (grown <= rows)
                     throw host.Except($"The training set has more rows than one array can hold ({rows} rows of {featureCount} features).");
                 Array.Resize(ref features, grown * featureCount);
@@ -104,13 +111,17 @@ internal sealed class DenseTrainingData
             $"predict {only} for everything. Binary classification needs examples of both classes.";
     }
 
-    /// <summary>This data with arrays exactly RowCount long (copies only when rows were skipped or the count was unknown).</summary>
-    public DenseTrainingData TrimmedToRowCount()
+    private static long CountRows(IHost host, IDataView data)
     {
-        if (Labels.Length == RowCount)
-            return this;
-        return new DenseTrainingData(Features[..(RowCount * FeatureCount)], FeatureCount, RowCount, Labels[..RowCount], Weights?[..RowCount],
-            SkippedFeatureRows, SkippedLabelRows, SkippedWeightRows);
+        long rows = 0;
+        using DataViewRowCursor cursor = data.GetRowCursor([]);
+        while (cursor.MoveNext())
+        {
+            if ((rows & 0xFFF) == 0)
+                host.CheckAlive();
+            rows++;
+        }
+        return rows;
     }
 
     private void ReportSkippedRows(IChannel channel, RoleMappedData data)

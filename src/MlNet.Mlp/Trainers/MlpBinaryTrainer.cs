@@ -46,7 +46,8 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
     private protected override int OutputCount(RoleMappedData data) => 1;
 
     // Labels come as 1 (true) and 0 (false): the sigmoid output's targets for both losses.
-    private protected override float[] Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization) => data.Labels;
+    private protected override (float[] Values, int Width) Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization) =>
+        (data.Labels, 1);
 
     private protected override MlpBinaryModelParameters CreateModel(MlpNetwork network, TrainingReport report,
         LabelStandardization standardization) => new(Host, network, report);

@@ -59,10 +59,10 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         return classCount;
     }
 
-    private protected override float[] Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization)
+    private protected override (float[] Values, int Width) Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization)
     {
         if (TrainerOptions.Loss == MlpLoss.CrossEntropy)
-            return data.Labels;
+            return (data.Labels, 1);
         var oneHot = new float[(long)data.RowCount * outputCount];
         for (int row = 0; row < data.RowCount; row++)
         {
@@ -70,7 +70,7 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
             if (label >= 0 && label < outputCount)
                 oneHot[row * outputCount + label] = 1;
         }
-        return oneHot;
+        return (oneHot, outputCount);
     }
 
     private protected override MlpMulticlassModelParameters CreateModel(MlpNetwork network, TrainingReport report,

@@ -49,12 +49,12 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
     private protected override LabelStandardization StandardizationFor(DenseTrainingData training, MlpRegressionModelParameters? initialModel) =>
         initialModel is null ? LabelScaling(training) : new(initialModel.LabelMean, initialModel.LabelScale);
 
-    private protected override float[] Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization)
+    private protected override (float[] Values, int Width) Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization)
     {
         var targets = new float[data.RowCount];
         for (int row = 0; row < targets.Length; row++)
             targets[row] = (data.Labels[row] - standardization.Mean) / standardization.Scale;
-        return targets;
+        return (targets, 1);
     }
 
     private protected override MlpRegressionModelParameters CreateModel(MlpNetwork network, TrainingReport report,

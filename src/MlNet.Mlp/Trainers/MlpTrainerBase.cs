@@ -75,7 +75,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     }
 
     /// <summary>Engine targets from the labels read by <see cref="DenseTrainingData"/>.</summary>
-    private protected abstract float[] Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization);
+    private protected abstract (float[] Values, int Width) Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization);
 
     /// <summary>Wraps the trained network as this task's model.</summary>
     private protected abstract TModel CreateModel(MlpNetwork network, TrainingReport report, LabelStandardization standardization);
@@ -93,7 +93,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         // A host per Fit, registered on the context: CancelExecution cancels it, and the next Fit gets a fresh one.
         IHost fitHost = _environment.Register(GetType().Name + ".Fit", seed: 0);
         using IChannel channel = Host.Start("Training");
-        DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, trainSet, featureCount).TrimmedToRowCount();
+        DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, trainSet, featureCount);
         CheckTrainingLabels(channel, training);
         LabelStandardization standardization = StandardizationFor(training, initial);
         TrainingData engineTraining = ToEngineData(training, outputCount, standardization, "training");
@@ -104,7 +104,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             if (validationFeatures != featureCount)
                 throw Host.ExceptParam(nameof(context),
                     $"Feature column '{FeatureColumn.Name}' has {validationFeatures} values in the validation set but {featureCount} in the training set.");
-            DenseTrainingData validation = DenseTrainingData.Read(fitHost, channel, validationSet, featureCount).TrimmedToRowCount();
+            DenseTrainingData validation = DenseTrainingData.Read(fitHost, channel, validationSet, featureCount);
             engineValidation = ToEngineData(validation, outputCount, standardization, "validation");
         }
 
@@ -154,7 +154,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     {
         try
         {
-            return new TrainingData(data.Features, data.FeatureCount, Targets(data, outputCount, standardization), data.Weights);
+            (float[] targets, int targetWidth) = Targets(data, outputCount, standardization);
+            return new TrainingData(data.Features, data.FeatureCount, data.RowCount, targets, targetWidth, data.Weights);
         }
         catch (ArgumentException e)
         {

@@ -25,6 +25,42 @@ public class TrainingLoopTests
         MlpNetwork.CreateInitialized(4, [16, 8], Activation.Relu, 3, Activation.Softmax, seed);
 
     [Fact]
+    public void Arrays_longer_than_the_example_count_train_exactly_as_trimmed_ones()
+    {
+        TrainingData exact = Blobs(90, 3);
+        var weights = Enumerable.Range(0, 90).Select(i => 0.5f + i % 4).ToArray();
+        exact = new TrainingData(exact.Features, 4, exact.Targets, weights);
+        // The tails hold what a grown-but-unfilled array may hold, and values the checks would reject if they read them.
+        float[] features = [.. exact.Features, .. Enumerable.Repeat(float.NaN, 13 * 4)];
+        float[] targets = [.. exact.Targets, .. Enumerable.Repeat(99f, 13)];
+        float[] longWeights = [.. weights, .. Enumerable.Repeat(-1f, 13)];
+        var longer = new TrainingData(features, 4, 90, targets, 1, longWeights);
+        var options = new TrainingOptions
+        {
+            Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.01f, BatchSize = 16, MaxEpochs = 4,
+            EarlyStopping = true, ValidationFraction = 0.2f, Seed = 5,
+        };
+        float[] fromExact = EngineTestData.Parameters(new MlpTrainer(options).Train(ClassifierNetwork(2), exact).Network);
+        float[] fromLonger = EngineTestData.Parameters(new MlpTrainer(options).Train(ClassifierNetwork(2), longer).Network);
+        Assert.Equal(fromExact, fromLonger);
+    }
+
+    [Fact]
+    public void An_example_count_beyond_the_arrays_or_a_bad_value_within_it_is_rejected()
+    {
+        float[] features = [1, 2, 3, 4, 5, 6];
+        Assert.Throws<ArgumentException>(() => new TrainingData(features, 2, 4, [0, 1, 0, 1], 1));
+        Assert.Throws<ArgumentException>(() => new TrainingData(features, 2, 3, [0, 1], 1));
+        Assert.Throws<ArgumentException>(() => new TrainingData(features, 2, 3, [0, 1, 0], 1, [1, 1]));
+        Assert.Throws<ArgumentException>(() => new TrainingData([1, float.NaN, 3, 4], 2, 1, [0], 1));
+        Assert.Throws<ArgumentException>(() => new TrainingData(features, 2, 2, [0, 1], 1, [1, -2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingData(features, 2, 0, [0], 1));
+        Assert.Equal(2, new TrainingData(features, 2, 2, [0, 1, 7], 1, [1, 1, -5]).ExampleCount);
+        // The exact-length form keeps rejecting arrays with values beyond the last example.
+        Assert.Throws<ArgumentException>(() => new TrainingData(features, 2, [0, 1, 0], [1, 1, 1, 1]));
+    }
+
+    [Fact]
     public void SameSeedGivesBitIdenticalWeightsWithOneTwoAndFourThreads()
     {
         float[]? reference = null;

@@ -45,6 +45,38 @@ public class TrainingDataEdgeCaseTests
 
     [Theory]
     [MemberData(nameof(AllTrainers))]
+    public void A_view_that_does_not_know_its_row_count_trains_the_same_model(TrainerKind kind)
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = EachTrainer.Separable(60, seed: 8);
+        // Skipped rows leave the arrays sized by the counted rows longer than the rows trained on.
+        rows[5] = ([float.NaN, 0.5f], 1f);
+        rows[40] = ([0.5f, float.PositiveInfinity], -1f);
+        IDataView data = EachTrainer.Data(ml, kind, rows);
+        Assert.NotNull(data.GetRowCount());
+        float[] known = EachTrainer.Parameters(EachTrainer.Create(ml, kind).Fit(data));
+        float[] unknown = EachTrainer.Parameters(EachTrainer.Create(ml, kind).Fit(new RowCountHidden(data)));
+        Assert.Equal(known, unknown);
+    }
+
+    /// <summary>A view that answers null to GetRowCount, as streaming sources do.</summary>
+    private sealed class RowCountHidden(IDataView inner) : IDataView
+    {
+        public bool CanShuffle => inner.CanShuffle;
+
+        public DataViewSchema Schema => inner.Schema;
+
+        public long? GetRowCount() => null;
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
+            inner.GetRowCursor(columnsNeeded, rand);
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+            inner.GetRowCursorSet(columnsNeeded, n, rand);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllTrainers))]
     public void Features_of_1e30_train_to_finite_weights_or_throw_the_divergence_error(TrainerKind kind)
     {
         var ml = new MLContext(seed: 1);
