@@ -9,7 +9,8 @@ namespace MlNet.Mlp;
 
 /// <summary>
 /// Trains the classic perceptron of the course notes for binary classification: y = sign(W·X + b), updated with
-/// W ← W + η(Y − y)X in pattern mode (one example at a time) or batch mode.
+/// W ← W + η(Y − y)X in pattern mode (one example at a time) or batch mode. By default the model holds the average
+/// of the weights over every update step (<see cref="Options.AverageWeights"/>).
 /// </summary>
 /// <remarks>
 /// <para>Create it with <c>mlContext.BinaryClassification.Trainers.Perceptron(...)</c>.</para>
@@ -72,7 +73,8 @@ public sealed class PerceptronTrainer
         /// Whether the weights a pass ends with are the average of the weights after every update step so far (every
         /// example in pattern mode, every batch in batch mode) rather than the latest ones, as in ML.NET's
         /// AveragedPerceptron. On data that is not linearly separable the latest weights swing with the last few
-        /// updates; their average does not, and it generalised better on every data set we tried (see the README).
+        /// updates; their average does not, and it generalised as well or better on every data set we tried
+        /// (docs/benchmarks.md).
         /// The loss, <see cref="LossThreshold"/> and <see cref="KeepBestWeights"/> then judge the averaged weights.
         /// Continuing training from a model starts a fresh average from its weights. Default true; false gives the
         /// plain perceptron of the course notes.
