@@ -37,7 +37,8 @@ public sealed record PerceptronResult(float[] Weights, float Bias, double[] Loss
 /// With <c>AverageWeights</c> the weights a pass "ends with" are the average of the weights after every update step
 /// so far (every example in pattern mode, every batch in batch mode, across passes), as in ML.NET's
 /// AveragedPerceptron (Freund and Schapire's averaged perceptron): the loss, the pocket and the threshold then all
-/// judge the averaged weights, which are also what is returned.
+/// judge the averaged weights, which are also what is returned, except when only the latest weights reach the
+/// threshold: training has then converged, and those latest weights are recorded and returned.
 /// </remarks>
 public static class PerceptronLearner
 {
@@ -92,17 +93,34 @@ public static class PerceptronLearner
         // pass needs a loss pass of its own; a pass that reaches the threshold is found one pass late, and the
         // weights of that later pass are discarded, so the result is the same as stopping at once.
         var previousPass = new PassEnd(new float[featureCount], new float[rowCount]);
+        // With averaging, the latest weights are scored as well. On separable data they reach the threshold while
+        // their average, which still carries the early passes, can sit a hair on the wrong side of a point that the
+        // solution only touches (AND with inputs in {0, 1}, where sign(0) = −1). Training has then converged, and
+        // it is the latest weights that meet the threshold, so they are the ones recorded. For the default threshold
+        // of 0 no scoring is needed: the weights a pass ends with make no mistake exactly when the next pass makes
+        // none (a mistake on a row of weight 0 changes nothing), i.e. when the next pass's running loss is 0.
+        PassEnd? previousLatest = averager is not null ? new PassEnd(new float[featureCount], new float[rowCount]) : null;
+        PassEnd? scoredLatest = settings.LossThreshold > 0 ? previousLatest : null;
         for (int iteration = 1; iteration <= settings.NumberOfIterations; iteration++)
         {
             if (settings.Shuffle)
                 random.Shuffle(order);
-            PassEnd? scoredPass = iteration > 1 ? previousPass : null;
-            RunPass(settings.LearningRate, batchSize, features, featureCount, labels, exampleWeights,
-                order, weights, ref bias, pendingWeights, scoredPass, averager, checkAlive);
-            if (scoredPass is not null && pocket.Record(iteration - 1, scoredPass.Loss(exampleWeights), scoredPass.Weights, scoredPass.Bias))
+            bool scoring = iteration > 1;
+            double runningLoss = RunPass(settings.LearningRate, batchSize, features, featureCount, labels, exampleWeights,
+                order, weights, ref bias, pendingWeights, scoring ? previousPass : null, scoring ? scoredLatest : null,
+                averager, checkAlive);
+            double? latestLoss = previousLatest is null ? null
+                : scoredLatest is not null ? scoredLatest.Loss(exampleWeights)
+                : runningLoss == 0 ? 0 : null;
+            if (scoring && RecordPass(iteration - 1, previousPass.Loss(exampleWeights), previousPass.Weights, previousPass.Bias,
+                    latestLoss, previousLatest?.Weights, previousLatest?.Bias ?? 0))
                 return pocket.Result();
             if (averager is not null)
+            {
                 previousPass.Bias = averager.Average(weights, bias, previousPass.Weights);
+                weights.CopyTo(previousLatest!.Weights, 0);
+                previousLatest.Bias = bias;
+            }
             else
             {
                 weights.CopyTo(previousPass.Weights, 0);
@@ -110,8 +128,18 @@ public static class PerceptronLearner
             }
         }
         double lastLoss = TotalLoss(features, featureCount, rowCount, labels, exampleWeights, previousPass.Weights, previousPass.Bias, checkAlive);
-        pocket.Record(settings.NumberOfIterations, lastLoss, previousPass.Weights, previousPass.Bias);
+        double? lastLatestLoss = averager is not null && lastLoss > settings.LossThreshold
+            ? TotalLoss(features, featureCount, rowCount, labels, exampleWeights, weights, bias, checkAlive)
+            : null;
+        RecordPass(settings.NumberOfIterations, lastLoss, previousPass.Weights, previousPass.Bias, lastLatestLoss, weights, bias);
         return pocket.Result();
+
+        // Records a pass's weights (averaged ones with averaging), or the latest weights when only they reach the
+        // threshold; true when training has converged.
+        bool RecordPass(int pass, double loss, float[] passWeights, float passBias, double? latestLoss, float[]? latestWeights, float latestBias) =>
+            loss > settings.LossThreshold && latestLoss <= settings.LossThreshold
+                ? pocket.Record(pass, latestLoss.Value, latestWeights!, latestBias)
+                : pocket.Record(pass, loss, passWeights, passBias);
     }
 
     /// <summary>The perceptron's output: +1 when W·X + b &gt; 0, else −1.</summary>
@@ -120,14 +148,17 @@ public static class PerceptronLearner
     /// <summary>
     /// One pass over the rows in <paramref name="order"/>. In pattern mode (batch size 1) each update lands at
     /// once; in batch mode the updates of a batch are summed against fixed weights and land at its end. With
-    /// <paramref name="scoredPass"/>, every row is also scored against the weights the previous pass ended with.
+    /// <paramref name="scoredPass"/>, every row is also scored against the weights the previous pass ended with (and
+    /// with <paramref name="scoredLatest"/> against its latest weights, when those were averaged).
     /// </summary>
-    private static void RunPass(float learningRate, int batchSize, float[] features, int featureCount,
+    /// <returns>The running loss: Σ ω(Y − y)² over the pass, each row scored with the weights it met.</returns>
+    private static double RunPass(float learningRate, int batchSize, float[] features, int featureCount,
         float[] labels, float[]? exampleWeights, int[] order, float[] weights, ref float bias,
-        float[] pendingWeights, PassEnd? scoredPass, WeightAverager? averager, Action? checkAlive)
+        float[] pendingWeights, PassEnd? scoredPass, PassEnd? scoredLatest, WeightAverager? averager, Action? checkAlive)
     {
         bool patternMode = batchSize == 1;
         float[] updated = patternMode ? weights : pendingWeights;
+        double runningLoss = 0;
         for (int start = 0; start < order.Length; start += batchSize)
         {
             if (!patternMode)
@@ -145,10 +176,13 @@ public static class PerceptronLearner
                     CachePrefetch.Lines(features.AsSpan(order[position + PrefetchDistance] * featureCount, featureCount));
                 ReadOnlySpan<float> x = features.AsSpan(row * featureCount, featureCount);
                 scoredPass?.Score(row, labels[row], x);
+                scoredLatest?.Score(row, labels[row], x);
                 float error = labels[row] - Sign(TensorPrimitives.Dot(weights, x) + bias);
                 if (error != 0)
                 {
-                    float step = learningRate * error * (exampleWeights?[row] ?? 1f);
+                    float exampleWeight = exampleWeights?[row] ?? 1f;
+                    runningLoss += (double)exampleWeight * error * error;
+                    float step = learningRate * error * exampleWeight;
                     if (patternMode)
                     {
                         averager?.BeforeUpdate(weights, bias);
@@ -169,6 +203,7 @@ public static class PerceptronLearner
                 averager?.StepCompleted();
             }
         }
+        return runningLoss;
     }
 
     /// <summary>Σ ω(Y − y)² over all rows, in row order so that the sum is reproducible.</summary>

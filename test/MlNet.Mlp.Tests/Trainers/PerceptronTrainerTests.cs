@@ -226,6 +226,43 @@ public class PerceptronTrainerTests
         Assert.Equal(40, last.Model.TrainingReport.BestIteration);
     }
 
+    [Theory]
+    [InlineData(true, 0.0)]
+    [InlineData(false, 0.0)]
+    [InlineData(true, 0.5)]
+    [InlineData(true, 3.9)]
+    public void Logic_gates_AND_and_OR_converge_with_or_without_averaging(bool averageWeights, double lossThreshold)
+    {
+        // A threshold below 4 (one mistake) still asks for no mistake; above 0 it takes the path that scores the latest weights.
+        // With inputs in {0, 1} the perceptron's solutions touch the points (a score of exactly 0 predicts false),
+        // where an average of weights still carrying the early passes lands on the wrong side: the latest weights
+        // must win when they alone make no mistake.
+        var ml = new MLContext(seed: 1);
+        foreach (Func<bool, bool, bool> gate in new Func<bool, bool, bool>[] { (a, b) => a && b, (a, b) => a || b })
+        {
+            var rows = new[] { (0f, 0f), (0f, 1f), (1f, 0f), (1f, 1f) }
+                .Select(p => new GateRow { Features = [p.Item1, p.Item2], Label = gate(p.Item1 > 0, p.Item2 > 0) }).ToList();
+            IDataView data = ml.Data.LoadFromEnumerable(rows);
+            foreach (int seed in Enumerable.Range(1, 10))
+            {
+                var model = ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options
+                {
+                    NumberOfIterations = 50, Seed = seed, AverageWeights = averageWeights, LossThreshold = lossThreshold,
+                }).Fit(data);
+                Assert.True(model.Model.TrainingReport.Converged, $"seed {seed} did not converge");
+                Assert.Equal(1.0, ml.BinaryClassification.EvaluateNonCalibrated(model.Transform(data)).Accuracy);
+            }
+        }
+    }
+
+    private sealed class GateRow
+    {
+        public bool Label { get; set; }
+
+        [VectorType(2)]
+        public float[] Features { get; set; } = [];
+    }
+
     [Fact]
     public void Batch_mode_and_pattern_mode_both_learn_separable_data()
     {
