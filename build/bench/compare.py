@@ -121,21 +121,28 @@ def mlp_rows(table, repetitions, accuracy_runs):
 
 
 def perceptron_rows(table, ours_runs, sklearn_runs):
-    by_trainer = {name: [r for r in ours_runs if r["trainer"] == name] for name in ("ours", "averaged", "averaged-cached")}
-    mine = by_trainer["ours"]
-    for figure, label in (("fit_s", "wall"), ("cpu_s", "CPU")):
-        table.add(f"Perceptron Fit {label} time, ours (10 iterations, T-shirt vs Shirt)", median_of(mine, lambda r: r[figure]), "s")
-        for peer, title in (("averaged", "AveragedPerceptron"), ("averaged-cached", "AveragedPerceptron over Data.Cache")):
-            # The trainers alternate within one process: pair them by position.
-            ratio = statistics.median(m[figure] / a[figure] for m, a in zip(mine, by_trainer[peer]))
-            table.add(f"Perceptron Fit {label} time, ML.NET {title}", median_of(by_trainer[peer], lambda r: r[figure]), "s",
-                      ratio, f"ours/{peer} (target ≤ 0.5)")
-    sklearn_seconds = median_of(sklearn_runs, lambda r: r["fit_s"])
-    table.add("Perceptron Fit wall time, sklearn Perceptron", sklearn_seconds, "s",
-              median_of(mine, lambda r: r["fit_s"]) / sklearn_seconds, "ours/sklearn (medians of separate processes)")
-    for name, runs in (("ours", mine), ("ML.NET AveragedPerceptron", by_trainer["averaged"]),
-                       ("ML.NET AveragedPerceptron over Data.Cache", by_trainer["averaged-cached"]), ("sklearn", sklearn_runs)):
-        table.add(f"Perceptron test accuracy, {name}", median_of(runs, lambda r: r["accuracy"]), "")
+    sources = (("stream", "byte-streaming view"), ("objects", "LoadFromEnumerable of row objects"))
+    for source, source_title in sources:
+        runs_of_source = [r for r in ours_runs if r.get("source", "stream") == source]
+        by_trainer = {name: [r for r in runs_of_source if r["trainer"] == name] for name in ("ours", "averaged", "averaged-cached")}
+        mine = by_trainer["ours"]
+        if not mine:
+            continue
+        for figure, label in (("fit_s", "wall"), ("cpu_s", "CPU")):
+            table.add(f"Perceptron Fit {label} time, ours (10 iterations, T-shirt vs Shirt, {source_title})",
+                      median_of(mine, lambda r: r[figure]), "s")
+            for peer, title in (("averaged", "AveragedPerceptron"), ("averaged-cached", "AveragedPerceptron over Data.Cache")):
+                # The trainers alternate within one process: pair them by position.
+                ratio = statistics.median(m[figure] / a[figure] for m, a in zip(mine, by_trainer[peer]))
+                table.add(f"Perceptron Fit {label} time, ML.NET {title} ({source_title})",
+                          median_of(by_trainer[peer], lambda r: r[figure]), "s", ratio, f"ours/{peer} (target ≤ 0.5)")
+        if source == "stream":
+            sklearn_seconds = median_of(sklearn_runs, lambda r: r["fit_s"])
+            table.add("Perceptron Fit wall time, sklearn Perceptron", sklearn_seconds, "s",
+                      median_of(mine, lambda r: r["fit_s"]) / sklearn_seconds, "ours/sklearn (medians of separate processes)")
+            for name, runs in (("ours", mine), ("ML.NET AveragedPerceptron", by_trainer["averaged"]),
+                               ("ML.NET AveragedPerceptron over Data.Cache", by_trainer["averaged-cached"]), ("sklearn", sklearn_runs)):
+                table.add(f"Perceptron test accuracy, {name}", median_of(runs, lambda r: r["accuracy"]), "")
 
 
 def gemm_rows(table, sessions):
