@@ -15,7 +15,7 @@ public sealed record PerceptronLearnerSettings(
     bool KeepBestWeights,
     bool AverageWeights = false);
 
-/// <summary>What <see cref="PerceptronLearner.Train"/> produces: the weights, the bias and the loss curve.</summary>
+/// <summary>What <see cref="PerceptronLearner"/> produces: the weights, the bias and the loss curve.</summary>
 /// <param name="Weights">One weight per feature.</param>
 /// <param name="Bias">The bias b of y = sign(W·X + b).</param>
 /// <param name="LossPerIteration">Σ ωᵢ(Yᵢ − yᵢ)² over the training set with the weights each pass ended with (their
@@ -72,6 +72,38 @@ public static class PerceptronLearner
         ArgumentOutOfRangeException.ThrowIfLessThan(rowCount, 1);
         if ((long)rowCount * featureCount > features.Length)
             throw new ArgumentException($"features holds {features.Length} values, fewer than {rowCount} rows × {featureCount} features.", nameof(features));
+        return Train(settings, new DenseRows(features, featureCount), featureCount, rowCount, labels, exampleWeights,
+            initialWeights, initialBias, checkAlive);
+    }
+
+    /// <summary>Trains on the rows of a sparse matrix; the same algorithm, each step touching only stored values.</summary>
+    /// <param name="settings">Learning rate, iterations, batch size (1 = pattern mode, 0 = the whole set), ...</param>
+    /// <param name="features">The rows; every value finite.</param>
+    /// <param name="labels">+1 or −1 per row.</param>
+    /// <param name="exampleWeights">A non-negative weight per row, or null for 1.</param>
+    /// <param name="initialWeights">Weights to continue from (copied), or null to start from random/zero weights.</param>
+    /// <param name="initialBias">Bias to continue from; ignored without <paramref name="initialWeights"/>.</param>
+    /// <param name="checkAlive">Called regularly; throws to cancel.</param>
+    public static PerceptronResult Train(PerceptronLearnerSettings settings, SparseRowMatrix features, float[] labels,
+        float[]? exampleWeights, float[]? initialWeights, float initialBias, Action? checkAlive = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        return Train(settings, new SparseRows(features), features.FeatureCount, features.RowCount, labels, exampleWeights,
+            initialWeights, initialBias, checkAlive);
+    }
+
+    private static PerceptronResult Train<TRows>(PerceptronLearnerSettings settings, TRows rows, int featureCount, int rowCount,
+        float[] labels, float[]? exampleWeights, float[]? initialWeights, float initialBias, Action? checkAlive)
+        where TRows : struct, IPerceptronRows
+    {
+        if (labels.Length < rowCount)
+            throw new ArgumentException($"labels holds {labels.Length} values for {rowCount} rows.", nameof(labels));
+        if (exampleWeights is not null && exampleWeights.Length < rowCount)
+            throw new ArgumentException($"exampleWeights holds {exampleWeights.Length} values for {rowCount} rows.", nameof(exampleWeights));
+        if (initialWeights is not null && initialWeights.Length != featureCount)
+            throw new ArgumentException($"initialWeights holds {initialWeights.Length} values for {featureCount} features.", nameof(initialWeights));
 
         var random = new Random(settings.Seed);
         float[] weights = initialWeights is null
@@ -106,7 +138,7 @@ public static class PerceptronLearner
             if (settings.Shuffle)
                 random.Shuffle(order);
             bool scoring = iteration > 1;
-            double runningLoss = RunPass(settings.LearningRate, batchSize, features, featureCount, labels, exampleWeights,
+            double runningLoss = RunPass(settings.LearningRate, batchSize, rows, labels, exampleWeights,
                 order, weights, ref bias, pendingWeights, scoring ? previousPass : null, scoring ? scoredLatest : null,
                 averager, checkAlive);
             double? latestLoss = previousLatest is null ? null
@@ -127,9 +159,9 @@ public static class PerceptronLearner
                 previousPass.Bias = bias;
             }
         }
-        double lastLoss = TotalLoss(features, featureCount, rowCount, labels, exampleWeights, previousPass.Weights, previousPass.Bias, checkAlive);
+        double lastLoss = TotalLoss(rows, rowCount, labels, exampleWeights, previousPass.Weights, previousPass.Bias, checkAlive);
         double? lastLatestLoss = averager is not null && lastLoss > settings.LossThreshold
-            ? TotalLoss(features, featureCount, rowCount, labels, exampleWeights, weights, bias, checkAlive)
+            ? TotalLoss(rows, rowCount, labels, exampleWeights, weights, bias, checkAlive)
             : null;
         RecordPass(settings.NumberOfIterations, lastLoss, previousPass.Weights, previousPass.Bias, lastLatestLoss, weights, bias);
         return pocket.Result();
@@ -152,9 +184,10 @@ public static class PerceptronLearner
     /// with <paramref name="scoredLatest"/> against its latest weights, when those were averaged).
     /// </summary>
     /// <returns>The running loss: Σ ω(Y − y)² over the pass, each row scored with the weights it met.</returns>
-    private static double RunPass(float learningRate, int batchSize, float[] features, int featureCount,
+    private static double RunPass<TRows>(float learningRate, int batchSize, TRows rows,
         float[] labels, float[]? exampleWeights, int[] order, float[] weights, ref float bias,
         float[] pendingWeights, PassEnd? scoredPass, PassEnd? scoredLatest, WeightAverager? averager, Action? checkAlive)
+        where TRows : struct, IPerceptronRows
     {
         bool patternMode = batchSize == 1;
         float[] updated = patternMode ? weights : pendingWeights;
@@ -173,11 +206,10 @@ public static class PerceptronLearner
                     checkAlive();
                 int row = order[position];
                 if (position + PrefetchDistance < order.Length)
-                    CachePrefetch.Lines(features.AsSpan(order[position + PrefetchDistance] * featureCount, featureCount));
-                ReadOnlySpan<float> x = features.AsSpan(row * featureCount, featureCount);
-                scoredPass?.Score(row, labels[row], x);
-                scoredLatest?.Score(row, labels[row], x);
-                float error = labels[row] - Sign(TensorPrimitives.Dot(weights, x) + bias);
+                    rows.Prefetch(order[position + PrefetchDistance]);
+                scoredPass?.Score(rows, row, labels[row]);
+                scoredLatest?.Score(rows, row, labels[row]);
+                float error = labels[row] - Sign(rows.Dot(weights, row) + bias);
                 if (error != 0)
                 {
                     float exampleWeight = exampleWeights?[row] ?? 1f;
@@ -185,19 +217,19 @@ public static class PerceptronLearner
                     float step = learningRate * error * exampleWeight;
                     if (patternMode)
                     {
-                        averager?.BeforeUpdate(weights, bias);
+                        averager?.OnRowUpdate(rows, row, step);
                         bias += step;
                     }
                     else
                         pendingBias += step;
-                    TensorPrimitives.MultiplyAdd(x, step, updated, updated);
+                    rows.AddScaled(row, step, updated);
                 }
                 if (patternMode)
                     averager?.StepCompleted();
             }
             if (!patternMode)
             {
-                averager?.BeforeUpdate(weights, bias);
+                averager?.OnBatchUpdate(pendingWeights, pendingBias);
                 TensorPrimitives.Add(weights, pendingWeights, weights);
                 bias += pendingBias;
                 averager?.StepCompleted();
@@ -216,15 +248,16 @@ public static class PerceptronLearner
     }
 
     /// <summary>Σ ω(Y − y)² over all rows, scoring them in a pass of its own.</summary>
-    private static double TotalLoss(float[] features, int featureCount, int rowCount, float[] labels,
+    private static double TotalLoss<TRows>(TRows rows, int rowCount, float[] labels,
         float[]? exampleWeights, float[] weights, float bias, Action? checkAlive)
+        where TRows : struct, IPerceptronRows
     {
         var errors = new float[rowCount];
         for (int row = 0; row < rowCount; row++)
         {
             if (checkAlive is not null && row % CheckAliveInterval == 0)
                 checkAlive();
-            errors[row] = labels[row] - Sign(TensorPrimitives.Dot(weights, features.AsSpan(row * featureCount, featureCount)) + bias);
+            errors[row] = labels[row] - Sign(rows.Dot(weights, row) + bias);
         }
         return WeightedSquaredErrors(errors, exampleWeights);
     }
@@ -245,27 +278,30 @@ public static class PerceptronLearner
         diameter > 0 ? (float)((random.NextDouble() - 0.5) * diameter) : 0f;
 
     /// <summary>
-    /// The average of the weights after every update step, kept lazily: weights that did not change for k steps are
-    /// added k times at once, just before they change, so a step without a mistake costs nothing. Summing whole
-    /// weight vectors (rather than the updates weighted by when they happened) keeps every term the size of the
-    /// weights, so the float sum stays accurate over millions of steps.
+    /// The average of the weights after every update step, kept as w − u/T: with Δₛ the change made by step s, the
+    /// weights after step t are w₀ + Σₛ≤ₜ Δₛ, so their sum over T steps is T·w_T − Σₛ (s − 1)·Δₛ. The learner only
+    /// adds (s − 1)·Δₛ to u when it updates, touching the entries the update touches (a row's stored values for sparse
+    /// rows), and a step without a mistake costs nothing. u/T is of the size of the weights, so its float round-off
+    /// stays at that scale.
     /// </summary>
     private sealed class WeightAverager(int featureCount)
     {
-        private readonly float[] _sum = new float[featureCount];
-        private double _biasSum;
+        private readonly float[] _weightedUpdates = new float[featureCount];
+        private double _biasWeightedUpdates;
         private long _completedSteps;
-        private long _stepsInSum;
 
-        /// <summary>Adds the current weights once for every step completed since they last changed.</summary>
-        public void BeforeUpdate(float[] weights, float bias)
+        /// <summary>Pattern mode: the current step adds <paramref name="step"/>·x of row <paramref name="row"/> to the weights.</summary>
+        public void OnRowUpdate<TRows>(TRows rows, int row, float step) where TRows : struct, IPerceptronRows
         {
-            long unchangedSteps = _completedSteps - _stepsInSum;
-            if (unchangedSteps == 0)
-                return;
-            TensorPrimitives.MultiplyAdd(weights, (float)unchangedSteps, _sum, _sum);
-            _biasSum += (double)bias * unchangedSteps;
-            _stepsInSum = _completedSteps;
+            rows.AddScaled(row, step * _completedSteps, _weightedUpdates);
+            _biasWeightedUpdates += (double)step * _completedSteps;
+        }
+
+        /// <summary>Batch mode: the current step adds <paramref name="delta"/> to the weights.</summary>
+        public void OnBatchUpdate(ReadOnlySpan<float> delta, float biasDelta)
+        {
+            TensorPrimitives.MultiplyAdd(delta, (float)_completedSteps, _weightedUpdates, _weightedUpdates);
+            _biasWeightedUpdates += (double)biasDelta * _completedSteps;
         }
 
         public void StepCompleted() => _completedSteps++;
@@ -273,14 +309,13 @@ public static class PerceptronLearner
         /// <summary>Writes the average weights so far into <paramref name="averaged"/> and returns the average bias.</summary>
         public float Average(float[] weights, float bias, float[] averaged)
         {
-            BeforeUpdate(weights, bias);
             if (_completedSteps == 0)
             {
                 weights.CopyTo(averaged, 0);
                 return bias;
             }
-            TensorPrimitives.Multiply(_sum, (float)(1.0 / _completedSteps), averaged);
-            return (float)(_biasSum / _completedSteps);
+            TensorPrimitives.MultiplyAdd(_weightedUpdates, (float)(-1.0 / _completedSteps), weights, averaged);
+            return (float)(bias - _biasWeightedUpdates / _completedSteps);
         }
     }
 
@@ -291,8 +326,8 @@ public static class PerceptronLearner
 
         public float Bias { get; set; }
 
-        public void Score(int row, float label, ReadOnlySpan<float> x) =>
-            errors[row] = label - Sign(TensorPrimitives.Dot(Weights, x) + Bias);
+        public void Score<TRows>(TRows rows, int row, float label) where TRows : struct, IPerceptronRows =>
+            errors[row] = label - Sign(rows.Dot(Weights, row) + Bias);
 
         public double Loss(float[]? exampleWeights) => WeightedSquaredErrors(errors, exampleWeights);
     }

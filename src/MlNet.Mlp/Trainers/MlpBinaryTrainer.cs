@@ -46,13 +46,13 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
     private protected override int OutputCount(RoleMappedData data) => 1;
 
     // Labels come as 1 (true) and 0 (false): the sigmoid output's targets for both losses.
-    private protected override (float[] Values, int Width) Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization) =>
+    private protected override (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization) =>
         (data.Labels, 1);
 
     private protected override MlpBinaryModelParameters CreateModel(MlpNetwork network, TrainingReport report,
         LabelStandardization standardization) => new(Host, network, report);
 
-    private protected override void CheckTrainingLabels(IChannel channel, DenseTrainingData training)
+    private protected override void CheckTrainingLabels(IChannel channel, TrainingRows training)
     {
         if (training.SingleClassWarning(LabelColumn.Name) is { } singleClass)
             channel.Warning(singleClass);

@@ -59,7 +59,7 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         return classCount;
     }
 
-    private protected override (float[] Values, int Width) Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization)
+    private protected override (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization)
     {
         if (TrainerOptions.Loss == MlpLoss.CrossEntropy)
             return (data.Labels, 1);

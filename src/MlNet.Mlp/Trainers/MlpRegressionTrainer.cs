@@ -46,10 +46,10 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
         return 1;
     }
 
-    private protected override LabelStandardization StandardizationFor(DenseTrainingData training, MlpRegressionModelParameters? initialModel) =>
+    private protected override LabelStandardization StandardizationFor(TrainingRows training, MlpRegressionModelParameters? initialModel) =>
         initialModel is null ? LabelScaling(training) : new(initialModel.LabelMean, initialModel.LabelScale);
 
-    private protected override (float[] Values, int Width) Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization)
+    private protected override (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization)
     {
         var targets = new float[data.RowCount];
         for (int row = 0; row < targets.Length; row++)
@@ -61,7 +61,7 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
         LabelStandardization standardization) => new(Host, network, report, standardization.Mean, standardization.Scale);
 
     /// <summary>Mean and standard deviation of the training labels (scale 1 for a constant label).</summary>
-    private static LabelStandardization LabelScaling(DenseTrainingData data)
+    private static LabelStandardization LabelScaling(TrainingRows data)
     {
         double sum = 0, sumOfSquares = 0;
         for (int row = 0; row < data.RowCount; row++)

@@ -67,15 +67,15 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     /// How labels map to network targets, fixed once per Fit from the training set (or the model continued from) so
     /// that training and validation targets share it. Only regression standardises; classification keeps (0, 1).
     /// </summary>
-    private protected virtual LabelStandardization StandardizationFor(DenseTrainingData training, TModel? initialModel) => LabelStandardization.None;
+    private protected virtual LabelStandardization StandardizationFor(TrainingRows training, TModel? initialModel) => LabelStandardization.None;
 
     /// <summary>Warns about training labels that will give a useless model (e.g. a single class). Nothing by default.</summary>
-    private protected virtual void CheckTrainingLabels(IChannel channel, DenseTrainingData training)
+    private protected virtual void CheckTrainingLabels(IChannel channel, TrainingRows training)
     {
     }
 
-    /// <summary>Engine targets from the labels read by <see cref="DenseTrainingData"/>.</summary>
-    private protected abstract (float[] Values, int Width) Targets(DenseTrainingData data, int outputCount, LabelStandardization standardization);
+    /// <summary>Engine targets from the labels read by <see cref="TrainingRows"/>.</summary>
+    private protected abstract (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization);
 
     /// <summary>Wraps the trained network as this task's model.</summary>
     private protected abstract TModel CreateModel(MlpNetwork network, TrainingReport report, LabelStandardization standardization);
@@ -93,7 +93,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         // A host per Fit, registered on the context: CancelExecution cancels it, and the next Fit gets a fresh one.
         IHost fitHost = _environment.Register(GetType().Name + ".Fit", seed: 0);
         using IChannel channel = Host.Start("Training");
-        DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, trainSet, featureCount);
+        TrainingRows training = TrainingRows.Read(fitHost, channel, trainSet, featureCount);
         CheckTrainingLabels(channel, training);
         LabelStandardization standardization = StandardizationFor(training, initial);
         TrainingData engineTraining = ToEngineData(training, outputCount, standardization, "training");
@@ -104,7 +104,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             if (validationFeatures != featureCount)
                 throw Host.ExceptParam(nameof(context),
                     $"Feature column '{FeatureColumn.Name}' has {validationFeatures} values in the validation set but {featureCount} in the training set.");
-            DenseTrainingData validation = DenseTrainingData.Read(fitHost, channel, validationSet, featureCount);
+            TrainingRows validation = TrainingRows.Read(fitHost, channel, validationSet, featureCount);
             engineValidation = ToEngineData(validation, outputCount, standardization, "validation");
         }
 
@@ -150,7 +150,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         TrainerOptions.EpochCompleted?.Invoke(epoch);
     }
 
-    private TrainingData ToEngineData(DenseTrainingData data, int outputCount, LabelStandardization standardization, string name)
+    private TrainingData ToEngineData(TrainingRows data, int outputCount, LabelStandardization standardization, string name)
     {
         try
         {

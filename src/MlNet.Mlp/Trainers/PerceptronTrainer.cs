@@ -15,7 +15,8 @@ namespace MlNet.Mlp;
 /// <remarks>
 /// <para>Create it with <c>mlContext.BinaryClassification.Trainers.Perceptron(...)</c>.</para>
 /// <para>Trainer characteristics: machine learning task binary classification; normalisation needed: yes;
-/// caching needed: no (the trainer reads the data once into memory); required NuGet: MlNet.Mlp.</para>
+/// caching needed: no (the trainer reads the data once into memory, keeping sparse features sparse); required
+/// NuGet: MlNet.Mlp.</para>
 /// <para>Input: a Boolean label column and a known-size vector of <see cref="float"/> features; an optional
 /// float example-weight column. Output: <c>Score</c> (W·X + b, not a probability) and <c>PredictedLabel</c>
 /// (Score &gt; 0). Like ML.NET's AveragedPerceptron it produces no <c>Probability</c>: append
@@ -181,7 +182,9 @@ public sealed class PerceptronTrainer
         // A host per Fit, registered on the context: CancelExecution cancels it, and the next Fit gets a fresh one.
         IHost fitHost = _environment.Register(LoadName + ".Fit", seed: 0);
         using IChannel channel = Host.Start("Training");
-        DenseTrainingData training = DenseTrainingData.Read(fitHost, channel, data, featureCount);
+        // Sparse features (FeaturizeText, OneHotEncoding) stay sparse: the perceptron's dot products and updates
+        // then touch only stored values, and a 100,000-feature text set does not become a dense copy.
+        TrainingRows training = TrainingRows.Read(fitHost, channel, data, featureCount, allowSparse: true);
         if (training.SingleClassWarning(LabelColumn.Name) is { } singleClass)
             channel.Warning(singleClass);
         float[] signs = new float[training.RowCount];
@@ -191,8 +194,16 @@ public sealed class PerceptronTrainer
         var settings = new PerceptronLearnerSettings(_options.LearningRate, _options.NumberOfIterations, _options.BatchSize,
             _options.Shuffle, _options.LossThreshold, _options.InitialWeightsDiameter, _options.Seed ?? Host.Rand.Next(), _options.KeepBestWeights,
             _options.AverageWeights);
-        PerceptronResult result = PerceptronLearner.Train(settings, training.Features, featureCount, training.RowCount,
-            signs, training.Weights, initial?.Weights.ToArray(), initial?.Bias ?? 0f, fitHost.CheckAlive);
+        if (training.SparseFeatures is { } kept)
+        {
+            long stored = kept.RowStarts[kept.RowCount];
+            channel.Info($"Perceptron: feature column '{FeatureColumn.Name}' kept sparse: {stored} stored values in {kept.RowCount} rows " +
+                $"of {featureCount} features ({100.0 * stored / ((double)kept.RowCount * featureCount):G3}% of a dense copy).");
+        }
+        PerceptronResult result = training.SparseFeatures is { } sparse
+            ? PerceptronLearner.Train(settings, sparse, signs, training.Weights, initial?.Weights.ToArray(), initial?.Bias ?? 0f, fitHost.CheckAlive)
+            : PerceptronLearner.Train(settings, training.Features, featureCount, training.RowCount,
+                signs, training.Weights, initial?.Weights.ToArray(), initial?.Bias ?? 0f, fitHost.CheckAlive);
 
         if (!result.Weights.All(float.IsFinite) || !float.IsFinite(result.Bias))
         {

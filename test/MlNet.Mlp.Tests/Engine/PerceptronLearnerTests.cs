@@ -56,6 +56,70 @@ public class PerceptronLearnerTests
         Assert.Equal(lossThreshold > 0, actual.LossPerIteration.Length < settings.NumberOfIterations);
     }
 
+    [Theory]
+    [InlineData(1, false, false)]
+    [InlineData(1, true, false)]
+    [InlineData(1, false, true)]
+    [InlineData(6, true, true)]
+    [InlineData(0, false, true)]
+    public void Sparse_rows_train_exactly_as_the_same_rows_stored_densely(int batchSize, bool keepBestWeights, bool averageWeights)
+    {
+        const int rows = 150, featureCount = 40;
+        var random = new Random(11);
+        // Small integers keep every product and sum exact in float, so the order in which each storage adds up a
+        // dot product cannot change a result: any difference is a bug.
+        float[] dense = new float[rows * featureCount];
+        for (int i = 0; i < dense.Length; i++)
+            dense[i] = random.Next(7) == 0 ? random.Next(-2, 4) : 0;
+        float[] labels = Enumerable.Range(0, rows).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray();
+        float[] exampleWeights = Enumerable.Range(0, rows).Select(_ => (float)random.Next(1, 3)).ToArray();
+        var settings = new PerceptronLearnerSettings(1f, 15, batchSize, Shuffle: true, LossThreshold: 0,
+            InitialWeightsDiameter: 0, Seed: 4, keepBestWeights, averageWeights);
+
+        PerceptronResult fromDense = PerceptronLearner.Train(settings, dense, featureCount, rows, labels, exampleWeights, null, 0f);
+        PerceptronResult fromSparse = PerceptronLearner.Train(settings, ToSparse(dense, featureCount, rows), labels, exampleWeights, null, 0f);
+
+        Assert.Equal(fromDense.LossPerIteration, fromSparse.LossPerIteration);
+        Assert.Equal(fromDense.Weights, fromSparse.Weights);
+        Assert.Equal(fromDense.Bias, fromSparse.Bias);
+        Assert.Equal(fromDense.BestIteration, fromSparse.BestIteration);
+        Assert.Equal(fromDense.Converged, fromSparse.Converged);
+    }
+
+    [Fact]
+    public void A_sparse_matrix_with_bad_starts_indices_or_values_is_rejected()
+    {
+        Assert.Equal(2, new SparseRowMatrix(3, 2, [0, 1, 3], [2, 0, 1], [1f, 2f, 3f]).RowCount);
+        Assert.Throws<ArgumentException>(() => new SparseRowMatrix(3, 2, [0, 1], [2, 0, 1], [1f, 2f, 3f]));
+        Assert.Throws<ArgumentException>(() => new SparseRowMatrix(3, 2, [1, 1, 3], [2, 0, 1], [1f, 2f, 3f]));
+        Assert.Throws<ArgumentException>(() => new SparseRowMatrix(3, 2, [0, 2, 1], [2, 0, 1], [1f, 2f, 3f]));
+        Assert.Throws<ArgumentException>(() => new SparseRowMatrix(3, 2, [0, 1, 4], [2, 0, 1], [1f, 2f, 3f]));
+        Assert.Throws<ArgumentException>(() => new SparseRowMatrix(3, 2, [0, 1, 3], [2, 1, 0], [1f, 2f, 3f]));
+        Assert.Throws<ArgumentException>(() => new SparseRowMatrix(3, 2, [0, 1, 3], [3, 0, 1], [1f, 2f, 3f]));
+        Assert.Throws<ArgumentException>(() => new SparseRowMatrix(3, 2, [0, 1, 3], [2, 0, 1], [1f, float.NaN, 3f]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SparseRowMatrix(0, 2, [0, 1, 3], [2, 0, 1], [1f, 2f, 3f]));
+    }
+
+    private static SparseRowMatrix ToSparse(float[] dense, int featureCount, int rows)
+    {
+        var starts = new int[rows + 1];
+        var indices = new List<int>();
+        var values = new List<float>();
+        for (int row = 0; row < rows; row++)
+        {
+            for (int j = 0; j < featureCount; j++)
+            {
+                if (dense[row * featureCount + j] != 0)
+                {
+                    indices.Add(j);
+                    values.Add(dense[row * featureCount + j]);
+                }
+            }
+            starts[row + 1] = indices.Count;
+        }
+        return new SparseRowMatrix(featureCount, rows, starts, [.. indices], [.. values]);
+    }
+
     /// <summary>
     /// The definition, written plainly: train a pass, then score every row with the pass's end weights, or with the
     /// mean of the weights after every step so far (each row in pattern mode, each batch otherwise) when averaging.

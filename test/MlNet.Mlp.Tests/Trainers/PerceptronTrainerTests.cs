@@ -255,6 +255,51 @@ public class PerceptronTrainerTests
         }
     }
 
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(1, false)]
+    [InlineData(8, true)]
+    public void Sparse_features_are_kept_sparse_and_train_exactly_as_dense_ones(int batchSize, bool averageWeights)
+    {
+        var ml = new MLContext(seed: 1);
+        var log = new List<string>();
+        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
+        // 300 features, about 6 stored per row, small integer values: both storages must give the same model
+        // exactly, since every product and sum is exact in float.
+        var random = new Random(17);
+        var rows = Enumerable.Range(0, 400).Select(_ =>
+        {
+            var x = new float[WideRow.Size];
+            for (int k = 0; k < 6; k++)
+                x[random.Next(WideRow.Size)] = random.Next(1, 4);
+            return new WideRow { Features = x, Label = x.AsSpan(0, 150).IndexOfAnyExcept(0f) >= 0 && random.Next(10) > 0 };
+        }).ToList();
+        IDataView dense = ml.Data.LoadFromEnumerable(rows);
+        PerceptronTrainer Trainer() => ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options
+        {
+            NumberOfIterations = 12, BatchSize = batchSize, AverageWeights = averageWeights, Seed = 3,
+        });
+
+        var fromDense = Trainer().Fit(dense).Model;
+        Assert.DoesNotContain(log, m => m.Contains("kept sparse"));
+        var fromSparse = Trainer().Fit(new SparseFeaturesView(dense)).Model;
+        Assert.Contains(log, m => m.Contains("feature column 'Features' kept sparse") && m.Contains("in 400 rows of 300 features"));
+
+        Assert.Equal(fromDense.Weights.ToArray(), fromSparse.Weights.ToArray());
+        Assert.Equal(fromDense.Bias, fromSparse.Bias);
+        Assert.Equal(fromDense.TrainingReport.LossPerIteration, fromSparse.TrainingReport.LossPerIteration);
+    }
+
+    private sealed class WideRow
+    {
+        public const int Size = 300;
+
+        public bool Label { get; set; }
+
+        [VectorType(Size)]
+        public float[] Features { get; set; } = [];
+    }
+
     private sealed class GateRow
     {
         public bool Label { get; set; }

@@ -2,19 +2,32 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
+using MlNet.Mlp.Engine;
 
 namespace MlNet.Mlp.Trainers;
 
 /// <summary>
-/// A training set read once from an <see cref="IDataView"/> into one dense row-major float matrix, the form the
-/// engine trains on. Rows ML.NET's trainers skip are skipped here too, and counted.
+/// A training set read once from an <see cref="IDataView"/> into the form the engine trains on: one dense row-major
+/// float matrix, or (when the caller can train on it and the features arrive sparse) a <see cref="SparseRowMatrix"/>.
+/// Rows ML.NET's trainers skip are skipped here too, and counted.
 /// </summary>
-internal sealed class DenseTrainingData
+internal sealed class TrainingRows
 {
-    private DenseTrainingData(float[] features, int featureCount, int rowCount, float[] labels, float[]? weights,
+    /// <summary>
+    /// Features arriving as sparse buffers with at most this share of values stored are kept sparse, where the
+    /// caller allows it. Below it a sparse row (8 bytes per stored value) is at most a fifth of a dense one; text
+    /// features (FeaturizeText) are typically far below 1%.
+    /// </summary>
+    private const double MaxSparseShare = 0.1;
+
+    /// <summary>Above this size a dense copy of features that arrive sparse earns a warning in the log.</summary>
+    private const long LargeDenseCopyBytes = 1L << 30;
+
+    private TrainingRows(float[] features, SparseRowMatrix? sparseFeatures, int featureCount, int rowCount, float[] labels, float[]? weights,
         long skippedFeatureRows, long skippedLabelRows, long skippedWeightRows)
     {
         Features = features;
+        SparseFeatures = sparseFeatures;
         FeatureCount = featureCount;
         RowCount = rowCount;
         Labels = labels;
@@ -24,8 +37,13 @@ internal sealed class DenseTrainingData
         SkippedWeightRows = skippedWeightRows;
     }
 
-    /// <summary>RowCount × FeatureCount values, row-major. May be longer: only the first RowCount rows are data.</summary>
+    /// <summary>
+    /// RowCount × FeatureCount values, row-major. May be longer: only the first RowCount rows are data. Empty when
+    /// the rows are in <see cref="SparseFeatures"/>.
+    /// </summary>
     public float[] Features { get; }
+    /// <summary>The rows, when they were kept sparse; otherwise null.</summary>
+    public SparseRowMatrix? SparseFeatures { get; }
     public int FeatureCount { get; }
     public int RowCount { get; }
     /// <summary>
@@ -42,9 +60,11 @@ internal sealed class DenseTrainingData
     /// <summary>
     /// Reads every row of <paramref name="data"/>. Rows with a NaN or infinite feature, a missing label or a
     /// weight that is not positive and finite are skipped, counted and reported on <paramref name="channel"/>.
+    /// With <paramref name="allowSparse"/>, features whose first row arrives as a sparse buffer storing at most a
+    /// tenth of its values are kept in a <see cref="SparseRowMatrix"/>; any later row is stored correctly either way.
     /// </summary>
     /// <exception cref="InvalidOperationException">When no usable row remains.</exception>
-    public static DenseTrainingData Read(IHost host, IChannel channel, RoleMappedData data, int featureCount)
+    public static TrainingRows Read(IHost host, IChannel channel, RoleMappedData data, int featureCount, bool allowSparse = false)
     {
         var options = CursOpt.Label | CursOpt.Features;
         if (data.Schema.Weight.HasValue)
@@ -56,34 +76,59 @@ internal sealed class DenseTrainingData
         // cursor below skips leave the arrays a little longer than RowCount, which every consumer allows for.
         long rowsToHold = data.Data.GetRowCount() ?? CountRows(host, data.Data);
         int capacity = (int)Math.Min(rowsToHold, (long)Array.MaxLength / featureCount);
-        float[] features = new float[Math.Max(1, capacity) * (long)featureCount];
         float[] labels = new float[Math.Max(1, capacity)];
         float[]? weights = data.Schema.Weight.HasValue ? new float[labels.Length] : null;
+        // Allocated at the first row, once it shows whether the features arrive sparse.
+        float[]? features = null;
+        SparseRowBuilder? sparse = null;
 
         int rows = 0;
         using var cursor = new FloatLabelCursor(data, options);
         while (cursor.MoveNext())
         {
             host.CheckAlive();
+            if (features is null && sparse is null)
+            {
+                int stored = cursor.Features.GetValues().Length;
+                bool arrivesSparse = !cursor.Features.IsDense && stored <= MaxSparseShare * featureCount;
+                if (allowSparse && arrivesSparse)
+                    sparse = new SparseRowBuilder(featureCount, labels.Length, expectedValues: (long)Math.Max(1, stored) * labels.Length);
+                else
+                {
+                    long denseBytes = (long)labels.Length * featureCount * sizeof(float);
+                    if (arrivesSparse && denseBytes > LargeDenseCopyBytes)
+                    {
+                        channel.Warning($"Feature column '{data.Schema.Feature!.Value.Name}' arrives sparse ({stored} of {featureCount} values " +
+                            $"stored in its first row), but this trainer copies it densely: {labels.Length} rows × {featureCount} features " +
+                            $"take {denseBytes / (double)(1L << 30):F1} GiB. Fewer features (e.g. FeaturizeText with fewer n-grams, " +
+                            "SelectFeaturesBasedOnCount) keep the copy small.");
+                    }
+                    features = new float[labels.Length * (long)featureCount];
+                }
+            }
             if (rows == labels.Length)
             {
                 // Only when the view yields more rows than it counted (e.g. a source that changed between passes).
                 int grown = (int)Math.Min(labels.Length + Math.Max(1L, labels.Length / 2), (long)Array.MaxLength / featureCount);
                 if (grown <= rows)
                     throw host.Except($"The training set has more rows than one array can hold ({rows} rows of {featureCount} features).");
-                Array.Resize(ref features, grown * featureCount);
+                if (features is not null)
+                    Array.Resize(ref features, grown * featureCount);
                 Array.Resize(ref labels, grown);
                 if (weights is not null)
                     Array.Resize(ref weights, grown);
             }
-            cursor.Features.CopyTo(features.AsSpan(rows * featureCount, featureCount));
+            if (sparse is not null)
+                sparse.Add(cursor.Features);
+            else
+                cursor.Features.CopyTo(features.AsSpan(rows * featureCount, featureCount));
             labels[rows] = cursor.Label;
             if (weights is not null)
                 weights[rows] = cursor.Weight;
             rows++;
         }
 
-        var result = new DenseTrainingData(features, featureCount, rows, labels, weights,
+        var result = new TrainingRows(features ?? [], rows > 0 ? sparse?.Build() : null, featureCount, rows, labels, weights,
             cursor.BadFeaturesRowCount, cursor.BadLabelCount, cursor.BadWeightCount);
         result.ReportSkippedRows(channel, data);
         if (rows == 0)
@@ -140,5 +185,46 @@ internal sealed class DenseTrainingData
         if (SkippedWeightRows > 0)
             parts.Add($"{SkippedWeightRows} rows with a zero, negative, NaN or infinite value in weight column '{data.Schema.Weight!.Value.Name}'");
         return string.Join(", ", parts);
+    }
+
+    /// <summary>Collects rows as compressed sparse rows, growing its arrays by half when they fill.</summary>
+    private sealed class SparseRowBuilder(int featureCount, int expectedRows, long expectedValues)
+    {
+        private int[] _rowStarts = new int[expectedRows + 1];
+        private int[] _indices = new int[(int)Math.Min(Math.Max(16, expectedValues), Array.MaxLength)];
+        private float[] _values = new float[(int)Math.Min(Math.Max(16, expectedValues), Array.MaxLength)];
+        private int _rows;
+
+        /// <summary>Appends a row's non-zero values, from a sparse or a dense buffer.</summary>
+        public void Add(in VBuffer<float> row)
+        {
+            if (_rows + 2 > _rowStarts.Length)
+                Array.Resize(ref _rowStarts, Grown(_rowStarts.Length));
+            int count = _rowStarts[_rows];
+            ReadOnlySpan<float> values = row.GetValues();
+            ReadOnlySpan<int> indices = row.IsDense ? default : row.GetIndices();
+            for (int k = 0; k < values.Length; k++)
+            {
+                if (values[k] == 0)
+                    continue;
+                if (count == _values.Length)
+                {
+                    int grown = Grown(_values.Length);
+                    if (grown <= count)
+                        throw new InvalidOperationException($"The training set has more non-zero feature values than one array can hold ({count}).");
+                    Array.Resize(ref _indices, grown);
+                    Array.Resize(ref _values, grown);
+                }
+                _indices[count] = row.IsDense ? k : indices[k];
+                _values[count] = values[k];
+                count++;
+            }
+            _rows++;
+            _rowStarts[_rows] = count;
+        }
+
+        public SparseRowMatrix Build() => new(featureCount, _rows, _rowStarts, _indices, _values);
+
+        private static int Grown(int length) => (int)Math.Min(length + Math.Max(16L, length / 2), Array.MaxLength);
     }
 }
