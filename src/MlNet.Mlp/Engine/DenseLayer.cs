@@ -70,6 +70,19 @@ public sealed class DenseLayer
             a[j] = TensorPrimitives.Dot(WeightArray.AsSpan(j * InputCount, InputCount), x) + BiasArray[j];
     }
 
+    /// <summary>a = W·x + b for one sparse row, x[indices[k]] = values[k] and 0 elsewhere (indices in range).</summary>
+    internal void ComputePreActivations(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> a)
+    {
+        for (int j = 0; j < OutputCount; j++)
+        {
+            ReadOnlySpan<float> row = WeightArray.AsSpan(j * InputCount, InputCount);
+            float sum = 0;
+            for (int k = 0; k < indices.Length; k++)
+                sum += row[indices[k]] * values[k];
+            a[j] = sum + BiasArray[j];
+        }
+    }
+
     internal bool ParametersAreFinite() => AllFinite(WeightArray) && AllFinite(BiasArray);
 
     private static bool AllFinite(ReadOnlySpan<float> values)

@@ -91,22 +91,63 @@ public sealed class MlpNetwork
         float[] scratch = ArrayPool<float>.Shared.Rent(2 * widestLayer);
         try
         {
-            ReadOnlySpan<float> input = features;
-            for (int l = 0; l < layers.Length; l++)
-            {
-                // Layers alternate between the two halves of the scratch: each reads the half the previous wrote.
-                DenseLayer layer = layers[l];
-                Span<float> a = scratch.AsSpan((l % 2) * widestLayer, layer.OutputCount);
-                layer.ComputePreActivations(input, a);
-                ActivationFunctions.Forward(layer.Activation, a, a, 1, layer.OutputCount);
-                input = a;
-            }
-            input.CopyTo(output);
+            Span<float> a = scratch.AsSpan(0, layers[0].OutputCount);
+            layers[0].ComputePreActivations(features, a);
+            ForwardFromFirstPreActivations(scratch, output);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>
+    /// Forward pass for one example given by its non-zero features: x[indices[k]] = values[k], every other feature 0.
+    /// The first layer then costs (stored values × units) instead of (features × units), which is what makes
+    /// scoring wide sparse rows (bag-of-words text) cheap.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spans differ in length, an index is out of range, or the output has the wrong length.</exception>
+    public void Predict(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> output)
+    {
+        if (indices.Length != values.Length)
+            throw new ArgumentException($"{indices.Length} indices but {values.Length} values.", nameof(values));
+        CheckShapes(InputCount, output.Length, 1);
+        foreach (int index in indices)
+        {
+            if ((uint)index >= (uint)InputCount)
+                throw new ArgumentException($"Feature index {index} is outside the network's {InputCount} inputs.", nameof(indices));
+        }
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * widestLayer);
+        try
+        {
+            Span<float> a = scratch.AsSpan(0, layers[0].OutputCount);
+            layers[0].ComputePreActivations(indices, values, a);
+            ForwardFromFirstPreActivations(scratch, output);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Finishes a one-example forward pass whose first-layer pre-activations are at the start of
+    /// <paramref name="scratch"/>: layers alternate between its two halves, each reading the half the previous wrote.
+    /// </summary>
+    private void ForwardFromFirstPreActivations(float[] scratch, Span<float> output)
+    {
+        Span<float> a = scratch.AsSpan(0, layers[0].OutputCount);
+        ActivationFunctions.Forward(layers[0].Activation, a, a, 1, layers[0].OutputCount);
+        ReadOnlySpan<float> input = a;
+        for (int l = 1; l < layers.Length; l++)
+        {
+            DenseLayer layer = layers[l];
+            a = scratch.AsSpan((l % 2) * widestLayer, layer.OutputCount);
+            layer.ComputePreActivations(input, a);
+            ActivationFunctions.Forward(layer.Activation, a, a, 1, layer.OutputCount);
+            input = a;
+        }
+        input.CopyTo(output);
     }
 
     /// <summary>

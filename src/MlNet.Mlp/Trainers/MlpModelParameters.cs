@@ -154,12 +154,22 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
         return new TrainingReport(epochs, bestEpoch, (StopReason)stopReason, restored, validationRows);
     }
 
-    /// <summary>Copies a feature vector (dense or sparse) into <paramref name="dense"/>, checking its length.</summary>
-    private protected void Densify(in VBuffer<float> features, Span<float> dense)
+    /// <summary>
+    /// Runs <paramref name="network"/> on one feature vector, checking its length. A sparse vector storing at most a
+    /// quarter of its values goes through the network's sparse first layer (cost in proportion to the stored
+    /// values); any other is copied into <paramref name="dense"/> first.
+    /// </summary>
+    private protected void Predict(MlpNetwork network, in VBuffer<float> features, Span<float> dense, Span<float> output)
     {
         if (features.Length != dense.Length)
             throw Host.Except($"The feature vector has {features.Length} values but the model was trained on {dense.Length}.");
+        if (!features.IsDense && features.GetValues().Length <= features.Length / 4)
+        {
+            network.Predict(features.GetIndices(), features.GetValues(), output);
+            return;
+        }
         features.CopyTo(dense);
+        network.Predict(dense, output);
     }
 }
 
@@ -211,8 +221,7 @@ public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperD
         float[] logit = new float[1];
         ValueMapper<VBuffer<float>, float> mapper = (in VBuffer<float> src, ref float score) =>
         {
-            Densify(src, dense);
-            _logitNetwork.Predict(dense, logit);
+            Predict(_logitNetwork, src, dense, logit);
             score = logit[0];
         };
         return (ValueMapper<TIn, TOut>)(Delegate)mapper;
@@ -226,8 +235,7 @@ public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperD
         float[] logit = new float[1];
         ValueMapper<VBuffer<float>, float, float> mapper = (in VBuffer<float> src, ref float score, ref float probability) =>
         {
-            Densify(src, dense);
-            _logitNetwork.Predict(dense, logit);
+            Predict(_logitNetwork, src, dense, logit);
             score = logit[0];
             probability = Sigmoid(score);
         };
@@ -296,9 +304,8 @@ public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMap
         float[] dense = new float[FeatureCount];
         ValueMapper<VBuffer<float>, VBuffer<float>> mapper = (in VBuffer<float> src, ref VBuffer<float> dst) =>
         {
-            Densify(src, dense);
             var editor = VBufferEditor.Create(ref dst, ClassCount);
-            Network.Predict(dense, editor.Values);
+            Predict(Network, src, dense, editor.Values);
             dst = editor.Commit();
         };
         return (ValueMapper<TIn, TOut>)(Delegate)mapper;
@@ -373,8 +380,7 @@ public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMap
         float[] output = new float[1];
         ValueMapper<VBuffer<float>, float> mapper = (in VBuffer<float> src, ref float score) =>
         {
-            Densify(src, dense);
-            Network.Predict(dense, output);
+            Predict(Network, src, dense, output);
             score = output[0] * LabelScale + LabelMean;
         };
         return (ValueMapper<TIn, TOut>)(Delegate)mapper;

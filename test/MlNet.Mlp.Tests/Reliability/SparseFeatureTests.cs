@@ -34,4 +34,53 @@ public class SparseFeatureTests
         Assert.Equal(denseScores, EachTrainer.Scores(fromDense.Transform(sparse)));
         Assert.All(denseScores, score => Assert.True(float.IsFinite(score)));
     }
+
+    [Fact]
+    public void Wide_sparse_rows_score_through_the_sparse_first_layer_as_their_dense_copy_does()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(5);
+        var rows = Enumerable.Range(0, 200).Select(_ =>
+        {
+            var x = new float[WideRow.Size];
+            for (int k = 0; k < 5; k++)
+                x[random.Next(WideRow.Size)] = (float)random.NextDouble();
+            return new WideRow { Features = x, Label = x.AsSpan(0, 100).IndexOfAnyExcept(0f) >= 0, Class = random.Next(3) };
+        }).ToList();
+        IDataView dense = ml.Data.LoadFromEnumerable(rows);
+        IDataView sparse = new SparseFeaturesView(dense);
+        var binary = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = [8], NumberOfIterations = 5, Seed = 1 }).Fit(dense);
+        var multiclass = ml.Transforms.Conversion.MapValueToKey("Label", "Class")
+            .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options { HiddenLayerSizes = [8], NumberOfIterations = 5, Seed = 1 }))
+            .Fit(dense);
+        foreach (ITransformer model in new ITransformer[] { binary, multiclass })
+        {
+            float[] expected = EachTrainer.Scores(model.Transform(dense));
+            float[] actual = EachTrainer.Scores(model.Transform(sparse));
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.Equal(expected[i], actual[i], 1e-5f);
+        }
+        Assert.Equal(binary.Transform(dense).GetColumn<float>("Probability"), binary.Transform(sparse).GetColumn<float>("Probability"),
+            new FloatTolerance(1e-6f));
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float value) => 0;
+    }
+
+    private sealed class WideRow
+    {
+        public const int Size = 400;
+
+        public bool Label { get; set; }
+
+        public float Class { get; set; }
+
+        [VectorType(Size)]
+        public float[] Features { get; set; } = [];
+    }
 }
