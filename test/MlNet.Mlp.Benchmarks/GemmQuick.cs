@@ -16,7 +16,7 @@ public static class GemmQuick
         {
             if (shapeFilter is not null && !shape.Name.Contains(shapeFilter, StringComparison.OrdinalIgnoreCase))
                 continue;
-            foreach (int threads in new[] { 1, 2 })
+            foreach (int threads in ThreadCounts())
             {
                 double[] rates = Measure(shape, threads, rounds);
                 Array.Sort(rates);
@@ -24,6 +24,12 @@ public static class GemmQuick
             }
         }
     }
+
+    /// <summary>1 and 2, or the comma-separated list in GEMM_THREADS (for thread-scaling runs on a larger machine).</summary>
+    private static int[] ThreadCounts() =>
+        Environment.GetEnvironmentVariable("GEMM_THREADS") is { Length: > 0 } list
+            ? list.Split(',').Select(int.Parse).ToArray()
+            : [1, 2];
 
     /// <summary>Runs every shape for a while first, so that no measurement includes JIT tiering.</summary>
     private static void WarmUp()

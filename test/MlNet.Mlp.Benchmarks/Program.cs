@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 using MlNet.Mlp.Benchmarks;
 using MlNet.Mlp.Benchmarks.Fashion;
 
-// `gemm-quick [shape-filter] [rounds]` prints median GFLOP/s per shape without BenchmarkDotNet, for iterating;
+// `gemm-quick [shape-filter] [rounds]` prints median GFLOP/s per shape without BenchmarkDotNet, for iterating
+// (threads 1 and 2, or those listed in GEMM_THREADS, e.g. GEMM_THREADS=1,2,4,8,16);
 // `mlp-fashion [epochs] [threads] [seed]` and `perceptron-fashion [repetitions]` are the Fashion-MNIST runs of
 // build/bench/compare.sh (data from $FASHION_MNIST_DIR, else Debian's dataset-fashion-mnist);
 // `epoch-profile [threads] [epochs]` splits an epoch's time into phases;
