@@ -108,8 +108,14 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             engineValidation = ToEngineData(validation, outputCount, standardization, "validation");
         }
 
-        // Standardise in place: these arrays are our own copies of the data.
-        FeatureStandardizer? standardizer = TrainerOptions.StandardizeFeatures
+        // Standardise in place: these arrays are our own copies of the data. Not features that arrive sparse (see
+        // StandardizeFeatures): their rare values would be blown up by their tiny deviations.
+        if (TrainerOptions.StandardizeFeatures && training.ArrivedSparse)
+        {
+            channel.Info($"Feature column '{FeatureColumn.Name}' arrives sparse: not standardised (StandardizeFeatures applies to dense features). " +
+                "Normalise it per row or per feature without centring if needed; FeaturizeText already normalises each row.");
+        }
+        FeatureStandardizer? standardizer = TrainerOptions.StandardizeFeatures && !training.ArrivedSparse
             ? FeatureStandardizer.Fit(engineTraining.Features, featureCount, engineTraining.ExampleCount, engineTraining.ExampleWeights)
             : null;
         standardizer?.StandardizeInPlace(engineTraining.Features, engineTraining.ExampleCount);

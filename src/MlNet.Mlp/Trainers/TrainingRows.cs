@@ -23,11 +23,12 @@ internal sealed class TrainingRows
     /// <summary>Above this size a dense copy of features that arrive sparse earns a warning in the log.</summary>
     private const long LargeDenseCopyBytes = 1L << 30;
 
-    private TrainingRows(float[] features, SparseRowMatrix? sparseFeatures, int featureCount, int rowCount, float[] labels, float[]? weights,
+    private TrainingRows(float[] features, SparseRowMatrix? sparseFeatures, bool arrivedSparse, int featureCount, int rowCount, float[] labels, float[]? weights,
         long skippedFeatureRows, long skippedLabelRows, long skippedWeightRows)
     {
         Features = features;
         SparseFeatures = sparseFeatures;
+        ArrivedSparse = arrivedSparse;
         FeatureCount = featureCount;
         RowCount = rowCount;
         Labels = labels;
@@ -44,6 +45,8 @@ internal sealed class TrainingRows
     public float[] Features { get; }
     /// <summary>The rows, when they were kept sparse; otherwise null.</summary>
     public SparseRowMatrix? SparseFeatures { get; }
+    /// <summary>Whether the first row arrived as a sparse buffer storing at most a tenth of its values.</summary>
+    public bool ArrivedSparse { get; }
     public int FeatureCount { get; }
     public int RowCount { get; }
     /// <summary>
@@ -81,6 +84,7 @@ internal sealed class TrainingRows
         // Allocated at the first row, once it shows whether the features arrive sparse.
         float[]? features = null;
         SparseRowBuilder? sparse = null;
+        bool arrivedSparse = false;
 
         int rows = 0;
         using var cursor = new FloatLabelCursor(data, options);
@@ -90,13 +94,13 @@ internal sealed class TrainingRows
             if (features is null && sparse is null)
             {
                 int stored = cursor.Features.GetValues().Length;
-                bool arrivesSparse = !cursor.Features.IsDense && stored <= MaxSparseShare * featureCount;
-                if (allowSparse && arrivesSparse)
+                arrivedSparse = !cursor.Features.IsDense && stored <= MaxSparseShare * featureCount;
+                if (allowSparse && arrivedSparse)
                     sparse = new SparseRowBuilder(featureCount, labels.Length, expectedValues: (long)Math.Max(1, stored) * labels.Length);
                 else
                 {
                     long denseBytes = (long)labels.Length * featureCount * sizeof(float);
-                    if (arrivesSparse && denseBytes > LargeDenseCopyBytes)
+                    if (arrivedSparse && denseBytes > LargeDenseCopyBytes)
                     {
                         channel.Warning($"Feature column '{data.Schema.Feature!.Value.Name}' arrives sparse ({stored} of {featureCount} values " +
                             $"stored in its first row), but this trainer copies it densely: {labels.Length} rows × {featureCount} features " +
@@ -128,7 +132,7 @@ internal sealed class TrainingRows
             rows++;
         }
 
-        var result = new TrainingRows(features ?? [], rows > 0 ? sparse?.Build() : null, featureCount, rows, labels, weights,
+        var result = new TrainingRows(features ?? [], rows > 0 ? sparse?.Build() : null, arrivedSparse, featureCount, rows, labels, weights,
             cursor.BadFeaturesRowCount, cursor.BadLabelCount, cursor.BadWeightCount);
         result.ReportSkippedRows(channel, data);
         if (rows == 0)

@@ -65,6 +65,36 @@ public class SparseFeatureTests
             new FloatTolerance(1e-6f));
     }
 
+    [Fact]
+    public void Features_that_arrive_sparse_are_not_standardised_and_the_log_says_so()
+    {
+        var ml = new MLContext(seed: 1);
+        var log = new List<string>();
+        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
+        var random = new Random(8);
+        var rows = Enumerable.Range(0, 150).Select(_ =>
+        {
+            var x = new float[WideRow.Size];
+            for (int k = 0; k < 4; k++)
+                x[random.Next(WideRow.Size)] = 1;
+            return new WideRow { Features = x, Label = x.AsSpan(0, 200).IndexOfAnyExcept(0f) >= 0 };
+        }).ToList();
+        IDataView dense = ml.Data.LoadFromEnumerable(rows);
+        MlpBinaryTrainer Trainer(bool standardize) => ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+        {
+            HiddenLayerSizes = [6], NumberOfIterations = 4, EarlyStopping = false, Seed = 2, StandardizeFeatures = standardize,
+        });
+
+        float[] denseDefault = EachTrainer.Parameters(Trainer(standardize: true).Fit(dense));
+        Assert.DoesNotContain(log, m => m.Contains("not standardised"));
+        float[] sparseDefault = EachTrainer.Parameters(Trainer(standardize: true).Fit(new SparseFeaturesView(dense)));
+        Assert.Contains(log, m => m.Contains("Feature column 'Features' arrives sparse: not standardised"));
+        float[] sparseRaw = EachTrainer.Parameters(Trainer(standardize: false).Fit(new SparseFeaturesView(dense)));
+
+        Assert.Equal(sparseRaw, sparseDefault);
+        Assert.NotEqual(denseDefault, sparseDefault);
+    }
+
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
