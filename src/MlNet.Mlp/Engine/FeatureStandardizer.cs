@@ -30,12 +30,24 @@ public sealed class FeatureStandardizer
     /// Measures mean and standard deviation of every feature over the first <paramref name="rowCount"/> rows, each row
     /// counted with its example weight (so a row of weight 2 counts as two copies), or 1 without weights.
     /// </summary>
-    public static FeatureStandardizer Fit(ReadOnlySpan<float> features, int featureCount, int rowCount, ReadOnlySpan<float> exampleWeights = default)
+    /// <param name="features">rowCount × featureCount values, row-major.</param>
+    /// <param name="featureCount">Features per row.</param>
+    /// <param name="rowCount">Rows to measure.</param>
+    /// <param name="exampleWeights">A weight per row, or empty for 1.</param>
+    /// <param name="minimumNonZeroShare">
+    /// Features that are non-zero in a smaller (weighted) share of the rows are left as they are (mean 0, scale 1):
+    /// for sparse data such as text, where scaling a rare feature by its tiny deviation turns its few occurrences
+    /// into huge inputs, while the dense columns beside it (numbers concatenated with one-hot codes) still get
+    /// standardised. 0, the default, standardises every feature.
+    /// </param>
+    public static FeatureStandardizer Fit(ReadOnlySpan<float> features, int featureCount, int rowCount, ReadOnlySpan<float> exampleWeights = default,
+        double minimumNonZeroShare = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(rowCount, 1);
         var mean = new double[featureCount];
         var scale = new double[featureCount];
+        var nonZeroWeight = new double[featureCount];
         double totalWeight = 0;
         for (int row = 0; row < rowCount; row++)
         {
@@ -43,7 +55,10 @@ public sealed class FeatureStandardizer
             totalWeight += weight;
             ReadOnlySpan<float> x = features.Slice(row * featureCount, featureCount);
             for (int i = 0; i < featureCount; i++)
+            {
                 mean[i] += weight * x[i];
+                nonZeroWeight[i] += x[i] != 0 ? weight : 0;
+            }
         }
         if (!(totalWeight > 0))
             throw new ArgumentException("The example weights sum to zero.", nameof(exampleWeights));
@@ -65,6 +80,8 @@ public sealed class FeatureStandardizer
             double deviation = Math.Sqrt(scale[i] / totalWeight);
             // Below float round-off of the mean the spread is noise: such a feature is constant and keeps scale 1.
             scale[i] = deviation > Math.Max(1e-5 * Math.Abs(mean[i]), 1e-30) && double.IsFinite(deviation) ? deviation : 1.0;
+            if (nonZeroWeight[i] < minimumNonZeroShare * totalWeight)
+                (mean[i], scale[i]) = (0, 1);
         }
         return new FeatureStandardizer(mean, scale);
     }

@@ -29,10 +29,11 @@ public abstract class MlpOptionsBase
     /// Centre and scale every feature to mean 0, standard deviation 1 (measured on the training set) before training,
     /// and fold that transform into the first layer afterwards, so the model still takes the raw features. This is
     /// the notes' input normalisation against vanishing gradients; it matters even after ML.NET's
-    /// <c>NormalizeMeanVariance</c>, which by default scales without centring. Features that arrive as sparse vectors
-    /// (FeaturizeText, OneHotEncoding: a first row storing at most a tenth of its values) are left as they are, with
-    /// a line in the log: scaling a rare n-gram by its tiny deviation turns its few occurrences into huge inputs
-    /// (text accuracy fell from 0.91 to 0.61 in our test), and FeaturizeText already normalises each row. Default true.
+    /// <c>NormalizeMeanVariance</c>, which by default scales without centring. When the features arrive as sparse
+    /// vectors (FeaturizeText, OneHotEncoding: a first row storing at most a tenth of its values), only the features
+    /// that are non-zero in at least half the rows are standardised, with a line in the log: scaling a rare n-gram by
+    /// its tiny deviation turns its few occurrences into huge inputs (text accuracy fell from 0.91 to 0.61 in our
+    /// test), while numeric columns concatenated beside one-hot codes still need it. Default true.
     /// </summary>
     public bool StandardizeFeatures = true;
 

@@ -16,6 +16,12 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     where TModel : MlpModelParameters
     where TOptions : MlpOptionsBase
 {
+    /// <summary>
+    /// Of features that arrive sparse, only those non-zero in at least this share of the rows are standardised: the
+    /// dense columns beside one-hot codes or n-grams, not the codes themselves.
+    /// </summary>
+    private const double SparseStandardizedShare = 0.5;
+
     private protected readonly TOptions TrainerOptions;
     private readonly IHostEnvironment _environment;
 
@@ -108,16 +114,18 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             engineValidation = ToEngineData(validation, outputCount, standardization, "validation");
         }
 
-        // Standardise in place: these arrays are our own copies of the data. Not features that arrive sparse (see
-        // StandardizeFeatures): their rare values would be blown up by their tiny deviations.
-        if (TrainerOptions.StandardizeFeatures && training.ArrivedSparse)
-        {
-            channel.Info($"Feature column '{FeatureColumn.Name}' arrives sparse: not standardised (StandardizeFeatures applies to dense features). " +
-                "Normalise it per row or per feature without centring if needed; FeaturizeText already normalises each row.");
-        }
-        FeatureStandardizer? standardizer = TrainerOptions.StandardizeFeatures && !training.ArrivedSparse
-            ? FeatureStandardizer.Fit(engineTraining.Features, featureCount, engineTraining.ExampleCount, engineTraining.ExampleWeights)
+        // Standardise in place: these arrays are our own copies of the data. When the features arrive sparse, only
+        // those non-zero in at least half the rows (see StandardizeFeatures): rare values would be blown up.
+        FeatureStandardizer? standardizer = TrainerOptions.StandardizeFeatures
+            ? FeatureStandardizer.Fit(engineTraining.Features, featureCount, engineTraining.ExampleCount, engineTraining.ExampleWeights,
+                minimumNonZeroShare: training.ArrivedSparse ? SparseStandardizedShare : 0)
             : null;
+        if (standardizer is not null && training.ArrivedSparse)
+        {
+            int standardized = Enumerable.Range(0, featureCount).Count(i => standardizer.Mean[i] != 0 || standardizer.Scale[i] != 1);
+            channel.Info($"Feature column '{FeatureColumn.Name}' arrives sparse: standardised only the {standardized} of its {featureCount} " +
+                $"features that are non-zero in at least {SparseStandardizedShare:P0} of the rows; the rest are left as they are.");
+        }
         standardizer?.StandardizeInPlace(engineTraining.Features, engineTraining.ExampleCount);
         if (engineValidation is not null)
             standardizer?.StandardizeInPlace(engineValidation.Features, engineValidation.ExampleCount);

@@ -29,6 +29,34 @@ public class FeatureStandardizerTests
     }
 
     [Fact]
+    public void Features_non_zero_in_too_few_rows_are_left_as_they_are_when_asked()
+    {
+        const int rows = 200;
+        var x = new float[rows * 3];
+        var weights = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            x[r * 3] = 1000 + r;                 // always non-zero
+            x[r * 3 + 1] = r % 10 == 0 ? 1 : 0;  // non-zero in 10% of the rows
+            x[r * 3 + 2] = r % 2 == 0 ? 3 : 0;   // in 50% of the rows, or 2/3 of the weight
+            weights[r] = r % 2 == 0 ? 2 : 1;
+        }
+
+        var all = FeatureStandardizer.Fit(x, 3, rows);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.NotEqual(0, all.Mean[i]));
+
+        var dense = FeatureStandardizer.Fit(x, 3, rows, weights, minimumNonZeroShare: 0.5);
+        Assert.NotEqual(0, dense.Mean[0]);
+        Assert.NotEqual(1, dense.Scale[0]);
+        Assert.Equal((0.0, 1.0), (dense.Mean[1], dense.Scale[1]));
+        Assert.NotEqual(0, dense.Mean[2]);
+
+        var stricter = FeatureStandardizer.Fit(x, 3, rows, weights, minimumNonZeroShare: 0.7);
+        Assert.Equal((0.0, 1.0), (stricter.Mean[2], stricter.Scale[2]));
+        Assert.NotEqual(0, stricter.Mean[0]);
+    }
+
+    [Fact]
     public void Folding_into_the_first_layer_gives_the_same_outputs_on_raw_features()
     {
         const int rows = 50, features = 5;

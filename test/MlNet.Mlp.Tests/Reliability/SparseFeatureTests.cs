@@ -66,7 +66,7 @@ public class SparseFeatureTests
     }
 
     [Fact]
-    public void Features_that_arrive_sparse_are_not_standardised_and_the_log_says_so()
+    public void Rare_features_that_arrive_sparse_are_not_standardised_and_the_log_says_so()
     {
         var ml = new MLContext(seed: 1);
         var log = new List<string>();
@@ -86,13 +86,33 @@ public class SparseFeatureTests
         });
 
         float[] denseDefault = EachTrainer.Parameters(Trainer(standardize: true).Fit(dense));
-        Assert.DoesNotContain(log, m => m.Contains("not standardised"));
+        Assert.DoesNotContain(log, m => m.Contains("arrives sparse"));
         float[] sparseDefault = EachTrainer.Parameters(Trainer(standardize: true).Fit(new SparseFeaturesView(dense)));
-        Assert.Contains(log, m => m.Contains("Feature column 'Features' arrives sparse: not standardised"));
+        Assert.Contains(log, m => m.Contains("Feature column 'Features' arrives sparse: standardised only the 0 of its 400 features"));
         float[] sparseRaw = EachTrainer.Parameters(Trainer(standardize: false).Fit(new SparseFeaturesView(dense)));
 
         Assert.Equal(sparseRaw, sparseDefault);
         Assert.NotEqual(denseDefault, sparseDefault);
+    }
+
+    [Fact]
+    public void A_numeric_column_beside_sparse_codes_is_still_standardised()
+    {
+        var ml = new MLContext(seed: 1);
+        var log = new List<string>();
+        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
+        var random = new Random(9);
+        var rows = Enumerable.Range(0, 150).Select(_ =>
+        {
+            var x = new float[WideRow.Size];
+            x[0] = 50_000 + 20_000 * (float)random.NextDouble();   // an income-like column, never zero
+            x[1 + random.Next(WideRow.Size - 1)] = 1;               // a one-hot code
+            return new WideRow { Features = x, Label = x[0] > 60_000 };
+        }).ToList();
+        IDataView sparse = new SparseFeaturesView(ml.Data.LoadFromEnumerable(rows));
+        var model = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = [6], NumberOfIterations = 30, Seed = 2 }).Fit(sparse);
+        Assert.Contains(log, m => m.Contains("arrives sparse: standardised only the 1 of its 400 features"));
+        Assert.True(ml.BinaryClassification.Evaluate(model.Transform(sparse)).Accuracy > 0.9);
     }
 
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
