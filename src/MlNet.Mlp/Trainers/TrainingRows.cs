@@ -96,7 +96,9 @@ internal sealed class TrainingRows
                 int stored = cursor.Features.GetValues().Length;
                 arrivedSparse = !cursor.Features.IsDense && stored <= MaxSparseShare * featureCount;
                 if (allowSparse && arrivedSparse)
-                    sparse = new SparseRowBuilder(featureCount, labels.Length, expectedValues: (long)Math.Max(1, stored) * labels.Length);
+                    // One row is a weak guide to the rest: start from at most 64 values a row and grow from there, so
+                    // that one unusually long first row cannot reserve gigabytes.
+                    sparse = new SparseRowBuilder(featureCount, labels.Length, expectedValues: (long)Math.Clamp(stored, 1, 64) * labels.Length);
                 else
                 {
                     long denseBytes = (long)labels.Length * featureCount * sizeof(float);

@@ -66,8 +66,9 @@ public class PerceptronLearnerTests
     {
         const int rows = 150, featureCount = 40;
         var random = new Random(11);
-        // Small integers keep every product and sum exact in float, so the order in which each storage adds up a
-        // dot product cannot change a result: any difference is a bug.
+        // Small integers keep every product and sum of training exact in float, so the order in which each storage
+        // adds up a dot product cannot change the weights: any difference there is a bug. Averaged weights are not
+        // integers, so a pass's loss under them may differ by one row whose score is within round-off of 0.
         float[] dense = new float[rows * featureCount];
         for (int i = 0; i < dense.Length; i++)
             dense[i] = random.Next(7) == 0 ? random.Next(-2, 4) : 0;
@@ -79,11 +80,14 @@ public class PerceptronLearnerTests
         PerceptronResult fromDense = PerceptronLearner.Train(settings, dense, featureCount, rows, labels, exampleWeights, null, 0f);
         PerceptronResult fromSparse = PerceptronLearner.Train(settings, ToSparse(dense, featureCount, rows), labels, exampleWeights, null, 0f);
 
-        Assert.Equal(fromDense.LossPerIteration, fromSparse.LossPerIteration);
         Assert.Equal(fromDense.Weights, fromSparse.Weights);
         Assert.Equal(fromDense.Bias, fromSparse.Bias);
         Assert.Equal(fromDense.BestIteration, fromSparse.BestIteration);
         Assert.Equal(fromDense.Converged, fromSparse.Converged);
+        if (!averageWeights)
+            Assert.Equal(fromDense.LossPerIteration, fromSparse.LossPerIteration);
+        else
+            Assert.All(fromDense.LossPerIteration.Zip(fromSparse.LossPerIteration), pair => Assert.InRange(Math.Abs(pair.First - pair.Second), 0, 4 * 2));
     }
 
     [Fact]

@@ -274,6 +274,8 @@ public class PerceptronTrainerTests
                 x[random.Next(WideRow.Size)] = random.Next(1, 4);
             return new WideRow { Features = x, Label = x.AsSpan(0, 150).IndexOfAnyExcept(0f) >= 0 && random.Next(10) > 0 };
         }).ToList();
+        // A first row with one stored value sizes the sparse arrays for one value a row: the reader must grow them.
+        rows[0] = new WideRow { Features = [.. Enumerable.Repeat(0f, WideRow.Size - 1), 2f], Label = false };
         IDataView dense = ml.Data.LoadFromEnumerable(rows);
         PerceptronTrainer Trainer() => ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options
         {
@@ -287,7 +289,18 @@ public class PerceptronTrainerTests
 
         Assert.Equal(fromDense.Weights.ToArray(), fromSparse.Weights.ToArray());
         Assert.Equal(fromDense.Bias, fromSparse.Bias);
-        Assert.Equal(fromDense.TrainingReport.LossPerIteration, fromSparse.TrainingReport.LossPerIteration);
+        IReadOnlyList<double> denseLosses = fromDense.TrainingReport.LossPerIteration, sparseLosses = fromSparse.TrainingReport.LossPerIteration;
+        if (!averageWeights)
+        {
+            Assert.Equal(denseLosses, sparseLosses);
+            return;
+        }
+        // Averaged weights are not integers: the two storages add up a row's score in different orders, and a score
+        // within round-off of 0 may land on either side. Training itself runs on the integer weights, so the
+        // weights above are equal; a pass's loss may differ by one such row (4).
+        Assert.Equal(denseLosses.Count, sparseLosses.Count);
+        for (int i = 0; i < denseLosses.Count; i++)
+            Assert.InRange(Math.Abs(denseLosses[i] - sparseLosses[i]), 0, 4);
     }
 
     private sealed class WideRow
