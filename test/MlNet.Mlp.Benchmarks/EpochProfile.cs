@@ -106,20 +106,9 @@ public static class EpochProfile
                 t = Stopwatch.GetTimestamp();
                 _backpropagation.Backward(features, rows, L2);
                 Add("backward (GEMMs, L2, bias sums, ReLU')", t);
-                Timed("optimiser (momentum step)", UpdateParameters);
+                Timed("optimiser (momentum step)", () => _optimizer.ApplyGradients(network, _backpropagation));
             }
             Timed("finiteness check", () => network.ParametersAreFinite());
-        }
-
-        private void UpdateParameters()
-        {
-            _optimizer.BeginStep();
-            for (int l = 0; l < network.Layers.Count; l++)
-            {
-                DenseLayer layer = network.Layers[l];
-                _optimizer.Update(2 * l, layer.WeightArray, _backpropagation.WeightGradients[l]);
-                _optimizer.Update(2 * l + 1, layer.BiasArray, _backpropagation.BiasGradients[l]);
-            }
         }
 
         private void Timed(string phase, Action action)

@@ -74,13 +74,7 @@ public sealed class DenseLayer
     internal void ComputePreActivations(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> a)
     {
         for (int j = 0; j < OutputCount; j++)
-        {
-            ReadOnlySpan<float> row = WeightArray.AsSpan(j * InputCount, InputCount);
-            float sum = 0;
-            for (int k = 0; k < indices.Length; k++)
-                sum += row[indices[k]] * values[k];
-            a[j] = sum + BiasArray[j];
-        }
+            a[j] = SparseVector.Dot(WeightArray.AsSpan(j * InputCount, InputCount), indices, values) + BiasArray[j];
     }
 
     internal bool ParametersAreFinite() => AllFinite(WeightArray) && AllFinite(BiasArray);

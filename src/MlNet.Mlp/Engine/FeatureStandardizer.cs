@@ -14,10 +14,11 @@ public sealed class FeatureStandardizer
     private readonly double[] _mean;
     private readonly double[] _scale;
 
-    private FeatureStandardizer(double[] mean, double[] scale)
+    private FeatureStandardizer(double[] mean, double[] scale, int rareFeatureCount)
     {
         _mean = mean;
         _scale = scale;
+        RareFeatureCount = rareFeatureCount;
     }
 
     /// <summary>Per-feature means.</summary>
@@ -25,6 +26,9 @@ public sealed class FeatureStandardizer
 
     /// <summary>Per-feature standard deviations (1 where a feature is constant).</summary>
     public IReadOnlyList<double> Scale => _scale;
+
+    /// <summary>How many features were left as they are for being non-zero in too few rows (see <see cref="Fit"/>).</summary>
+    public int RareFeatureCount { get; }
 
     /// <summary>
     /// Measures mean and standard deviation of every feature over the first <paramref name="rowCount"/> rows, each row
@@ -75,15 +79,19 @@ public sealed class FeatureStandardizer
                 scale[i] += weight * d * d;
             }
         }
+        int rareFeatureCount = 0;
         for (int i = 0; i < featureCount; i++)
         {
             double deviation = Math.Sqrt(scale[i] / totalWeight);
             // Below float round-off of the mean the spread is noise: such a feature is constant and keeps scale 1.
             scale[i] = deviation > Math.Max(1e-5 * Math.Abs(mean[i]), 1e-30) && double.IsFinite(deviation) ? deviation : 1.0;
             if (nonZeroWeight[i] < minimumNonZeroShare * totalWeight)
+            {
                 (mean[i], scale[i]) = (0, 1);
+                rareFeatureCount++;
+            }
         }
-        return new FeatureStandardizer(mean, scale);
+        return new FeatureStandardizer(mean, scale, rareFeatureCount);
     }
 
     /// <summary>Replaces every feature x of the first <paramref name="rowCount"/> rows by (x − μ)/σ.</summary>

@@ -244,19 +244,8 @@ internal sealed class TrainingRun
         if (!double.IsFinite(weightedLoss))
             throw new TrainingDivergedException(epoch, weightedLoss, options.LearningRate);
         backpropagation.Backward(features, rows, options.L2);
-        UpdateParameters();
+        optimizer.ApplyGradients(network, backpropagation);
         return (weightedLoss, weightSum);
-    }
-
-    private void UpdateParameters()
-    {
-        optimizer.BeginStep();
-        for (int l = 0; l < network.Layers.Count; l++)
-        {
-            DenseLayer layer = network.Layers[l];
-            optimizer.Update(2 * l, layer.WeightArray, backpropagation.WeightGradients[l]);
-            optimizer.Update(2 * l + 1, layer.BiasArray, backpropagation.BiasGradients[l]);
-        }
     }
 
     /// <summary>Weighted mean loss and (for classification) accuracy on the validation set, in inference mode.</summary>

@@ -52,6 +52,21 @@ public abstract class Optimizer
         UpdateBlock(block, parameters, gradient);
     }
 
+    /// <summary>
+    /// One whole step for <paramref name="network"/>: <see cref="BeginStep"/>, then every layer's weights and biases
+    /// updated with the gradients <paramref name="backpropagation"/> holds from its last backward pass.
+    /// </summary>
+    internal void ApplyGradients(MlpNetwork network, Backpropagation backpropagation)
+    {
+        BeginStep();
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            DenseLayer layer = network.Layers[l];
+            Update(2 * l, layer.WeightArray, backpropagation.WeightGradients[l]);
+            Update(2 * l + 1, layer.BiasArray, backpropagation.BiasGradients[l]);
+        }
+    }
+
     /// <summary>Allocates one zeroed state array per block (velocities, moments).</summary>
     protected float[][] CreateState() => blockSizes.Select(size => new float[size]).ToArray();
 

@@ -34,28 +34,18 @@ internal readonly struct DenseRows(float[] features, int featureCount) : IPercep
 /// <summary>Rows of a <see cref="SparseRowMatrix"/>: each operation touches only the row's stored values.</summary>
 internal readonly struct SparseRows(SparseRowMatrix matrix) : IPerceptronRows
 {
-    public float Dot(ReadOnlySpan<float> weights, int row)
-    {
-        int start = matrix.RowStarts[row], end = matrix.RowStarts[row + 1];
-        ReadOnlySpan<int> indices = matrix.Indices.AsSpan(start, end - start);
-        ReadOnlySpan<float> values = matrix.Values.AsSpan(start, end - start);
-        float sum = 0;
-        for (int k = 0; k < indices.Length; k++)
-            sum += weights[indices[k]] * values[k];
-        return sum;
-    }
+    public float Dot(ReadOnlySpan<float> weights, int row) => SparseVector.Dot(weights, Indices(row), Values(row));
 
-    public void AddScaled(int row, float scale, Span<float> target)
-    {
-        int start = matrix.RowStarts[row], end = matrix.RowStarts[row + 1];
-        ReadOnlySpan<int> indices = matrix.Indices.AsSpan(start, end - start);
-        ReadOnlySpan<float> values = matrix.Values.AsSpan(start, end - start);
-        for (int k = 0; k < indices.Length; k++)
-            target[indices[k]] += scale * values[k];
-    }
+    public void AddScaled(int row, float scale, Span<float> target) => SparseVector.MultiplyAddTo(Indices(row), Values(row), scale, target);
 
     // Sparse rows are short and their weights scattered: the hardware prefetchers do as well as a hint would.
     public void Prefetch(int row)
     {
     }
+
+    private ReadOnlySpan<int> Indices(int row) =>
+        matrix.Indices.AsSpan(matrix.RowStarts[row], matrix.RowStarts[row + 1] - matrix.RowStarts[row]);
+
+    private ReadOnlySpan<float> Values(int row) =>
+        matrix.Values.AsSpan(matrix.RowStarts[row], matrix.RowStarts[row + 1] - matrix.RowStarts[row]);
 }

@@ -122,8 +122,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             : null;
         if (standardizer is not null && training.ArrivedSparse)
         {
-            int standardized = Enumerable.Range(0, featureCount).Count(i => standardizer.Mean[i] != 0 || standardizer.Scale[i] != 1);
-            channel.Info($"Feature column '{FeatureColumn.Name}' arrives sparse: standardised only the {standardized} of its {featureCount} " +
+            channel.Info($"Feature column '{FeatureColumn.Name}' arrives sparse: standardised only the {featureCount - standardizer.RareFeatureCount} of its {featureCount} " +
                 $"features that are non-zero in at least {SparseStandardizedShare:P0} of the rows; the rest are left as they are.");
         }
         standardizer?.StandardizeInPlace(engineTraining.Features, engineTraining.ExampleCount);

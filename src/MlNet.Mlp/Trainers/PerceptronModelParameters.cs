@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using MlNet.Mlp;
+using MlNet.Mlp.Kernels;
 using MlNet.Mlp.Trainers;
 
 [assembly: LoadableClass(typeof(PerceptronModelParameters), null, typeof(SignatureLoadModel),
@@ -102,14 +103,10 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
 
     private float ScoreOf(in VBuffer<float> features)
     {
-        if (features.IsDense)
-            return TensorPrimitives.Dot(_weights, features.GetValues()) + Bias;
-        float score = Bias;
-        ReadOnlySpan<int> indices = features.GetIndices();
-        ReadOnlySpan<float> values = features.GetValues();
-        for (int i = 0; i < indices.Length; i++)
-            score += _weights[indices[i]] * values[i];
-        return score;
+        float dot = features.IsDense
+            ? TensorPrimitives.Dot(_weights, features.GetValues())
+            : SparseVector.Dot(_weights, features.GetIndices(), features.GetValues());
+        return dot + Bias;
     }
 
     /// <inheritdoc/>
