@@ -47,9 +47,10 @@ public static class PerceptronLearner
 
     /// <summary>
     /// How many rows ahead of the current one are prefetched in a shuffled pass. One row ahead leaves the start of
-    /// the next row waiting on a TLB miss; two hides most of it (measured on 784-feature rows), more gains nothing.
+    /// the next row waiting on a TLB miss. Measured on Fashion-MNIST's 784-feature rows, 10 shuffled passes: float
+    /// rows take 31, 27.6, 28 and 29.5 ms at 1, 2, 4 and 6 rows ahead; byte-coded rows 13, 11.6, 11.0 and 10.8 ms.
     /// </summary>
-    private const int PrefetchDistance = 2;
+    private const int PrefetchDistance = 4;
 
     /// <summary>Trains on <paramref name="rowCount"/> rows of a row-major feature matrix.</summary>
     /// <param name="settings">Learning rate, iterations, batch size (1 = pattern mode, 0 = the whole set), ...</param>
@@ -91,6 +92,27 @@ public static class PerceptronLearner
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
         return Train(settings, new SparseRows(features), features.FeatureCount, features.RowCount, labels, exampleWeights,
+            initialWeights, initialBias, checkAlive);
+    }
+
+    /// <summary>
+    /// Trains on the rows of a byte-coded matrix; the same algorithm on the decoded values (code × step), with the
+    /// step applied once per dot product and per update.
+    /// </summary>
+    /// <param name="settings">Learning rate, iterations, batch size (1 = pattern mode, 0 = the whole set), ...</param>
+    /// <param name="features">The rows.</param>
+    /// <param name="labels">+1 or −1 per row.</param>
+    /// <param name="exampleWeights">A non-negative weight per row, or null for 1.</param>
+    /// <param name="initialWeights">Weights to continue from (copied), or null to start from random/zero weights.</param>
+    /// <param name="initialBias">Bias to continue from; ignored without <paramref name="initialWeights"/>.</param>
+    /// <param name="checkAlive">Called regularly; throws to cancel.</param>
+    public static PerceptronResult Train(PerceptronLearnerSettings settings, QuantizedRowMatrix features, float[] labels,
+        float[]? exampleWeights, float[]? initialWeights, float initialBias, Action? checkAlive = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        return Train(settings, new QuantizedRows(features), features.FeatureCount, features.RowCount, labels, exampleWeights,
             initialWeights, initialBias, checkAlive);
     }
 
@@ -207,9 +229,16 @@ public static class PerceptronLearner
                 int row = order[position];
                 if (position + PrefetchDistance < order.Length)
                     rows.Prefetch(order[position + PrefetchDistance]);
-                scoredPass?.Score(rows, row, labels[row]);
+                float score;
+                if (scoredPass is not null)
+                {
+                    (score, float previousScore) = rows.Dot2(weights, scoredPass.Weights, row);
+                    scoredPass.Record(row, labels[row], previousScore);
+                }
+                else
+                    score = rows.Dot(weights, row);
                 scoredLatest?.Score(rows, row, labels[row]);
-                float error = labels[row] - Sign(rows.Dot(weights, row) + bias);
+                float error = labels[row] - Sign(score + bias);
                 if (error != 0)
                 {
                     float exampleWeight = exampleWeights?[row] ?? 1f;
@@ -327,7 +356,10 @@ public static class PerceptronLearner
         public float Bias { get; set; }
 
         public void Score<TRows>(TRows rows, int row, float label) where TRows : struct, IPerceptronRows =>
-            errors[row] = label - Sign(rows.Dot(Weights, row) + Bias);
+            Record(row, label, rows.Dot(Weights, row));
+
+        /// <summary>Records the error of row <paramref name="row"/>, given its product with <see cref="Weights"/>.</summary>
+        public void Record(int row, float label, float dot) => errors[row] = label - Sign(dot + Bias);
 
         public double Loss(float[]? exampleWeights) => WeightedSquaredErrors(errors, exampleWeights);
     }

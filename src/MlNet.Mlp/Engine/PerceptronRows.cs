@@ -12,6 +12,9 @@ internal interface IPerceptronRows
     /// <summary>W·x for row <paramref name="row"/>.</summary>
     float Dot(ReadOnlySpan<float> weights, int row);
 
+    /// <summary>Both W₁·x and W₂·x for row <paramref name="row"/>, each equal to what <see cref="Dot"/> returns.</summary>
+    (float First, float Second) Dot2(ReadOnlySpan<float> first, ReadOnlySpan<float> second, int row);
+
     /// <summary><paramref name="target"/> += <paramref name="scale"/>·x for row <paramref name="row"/>.</summary>
     void AddScaled(int row, float scale, Span<float> target);
 
@@ -23,6 +26,10 @@ internal interface IPerceptronRows
 internal readonly struct DenseRows(float[] features, int featureCount) : IPerceptronRows
 {
     public float Dot(ReadOnlySpan<float> weights, int row) => TensorPrimitives.Dot(weights, Row(row));
+
+    // The second product finds the row in the L1 cache.
+    public (float First, float Second) Dot2(ReadOnlySpan<float> first, ReadOnlySpan<float> second, int row) =>
+        (Dot(first, row), Dot(second, row));
 
     public void AddScaled(int row, float scale, Span<float> target) => TensorPrimitives.MultiplyAdd(Row(row), scale, target, target);
 
@@ -36,6 +43,9 @@ internal readonly struct SparseRows(SparseRowMatrix matrix) : IPerceptronRows
 {
     public float Dot(ReadOnlySpan<float> weights, int row) => SparseVector.Dot(weights, Indices(row), Values(row));
 
+    public (float First, float Second) Dot2(ReadOnlySpan<float> first, ReadOnlySpan<float> second, int row) =>
+        (Dot(first, row), Dot(second, row));
+
     public void AddScaled(int row, float scale, Span<float> target) => SparseVector.MultiplyAddTo(Indices(row), Values(row), scale, target);
 
     // Sparse rows are short and their weights scattered: the hardware prefetchers do as well as a hint would.
@@ -48,4 +58,24 @@ internal readonly struct SparseRows(SparseRowMatrix matrix) : IPerceptronRows
 
     private ReadOnlySpan<float> Values(int row) =>
         matrix.Values.AsSpan(matrix.RowStarts[row], matrix.RowStarts[row + 1] - matrix.RowStarts[row]);
+}
+
+/// <summary>
+/// Rows of a <see cref="QuantizedRowMatrix"/>: the step is applied once per row, to the dot product and to the
+/// update's scale, so the loops run over the byte codes alone.
+/// </summary>
+internal readonly struct QuantizedRows(QuantizedRowMatrix matrix) : IPerceptronRows
+{
+    public float Dot(ReadOnlySpan<float> weights, int row) => QuantizedVector.Dot(weights, matrix.Row(row)) * matrix.Step;
+
+    // Decoding is most of the work for a row in cache, so the two products share it.
+    public (float First, float Second) Dot2(ReadOnlySpan<float> first, ReadOnlySpan<float> second, int row)
+    {
+        (float a, float b) = QuantizedVector.Dot2(first, second, matrix.Row(row));
+        return (a * matrix.Step, b * matrix.Step);
+    }
+
+    public void AddScaled(int row, float scale, Span<float> target) => QuantizedVector.MultiplyAddTo(matrix.Row(row), scale * matrix.Step, target);
+
+    public void Prefetch(int row) => CachePrefetch.Lines(matrix.Row(row));
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace MlNet.Mlp.Kernels;
@@ -8,16 +9,17 @@ namespace MlNet.Mlp.Kernels;
 /// </summary>
 internal static class CachePrefetch
 {
-    private const int CacheLineFloats = 64 / sizeof(float);
+    private const int CacheLineBytes = 64;
 
     /// <summary>Asks for every cache line of <paramref name="values"/> to be brought into all cache levels.</summary>
-    public static unsafe void Lines(ReadOnlySpan<float> values)
+    public static unsafe void Lines<T>(ReadOnlySpan<T> values) where T : unmanaged
     {
         if (!Sse.IsSupported)
             return;
-        fixed (float* start = values)
+        ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(values);
+        fixed (byte* start = bytes)
         {
-            for (int i = 0; i < values.Length; i += CacheLineFloats)
+            for (int i = 0; i < bytes.Length; i += CacheLineBytes)
                 Sse.Prefetch0(start + i);
         }
     }

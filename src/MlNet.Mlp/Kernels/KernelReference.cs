@@ -128,4 +128,37 @@ internal static class KernelReference
             w[i] = (float)(w[i] - (double)stepSize * m[i] / (Math.Sqrt((double)v[i] * secondMomentCorrection) + epsilon));
         }
     }
+
+    public static double QuantizedDot(ReadOnlySpan<float> dense, ReadOnlySpan<byte> codes)
+    {
+        double sum = 0;
+        for (int i = 0; i < codes.Length; i++)
+            sum += (double)dense[i] * codes[i];
+        return sum;
+    }
+
+    public static void QuantizedMultiplyAdd(ReadOnlySpan<byte> codes, float scale, Span<float> dense)
+    {
+        for (int i = 0; i < codes.Length; i++)
+            dense[i] = (float)(dense[i] + (double)scale * codes[i]);
+    }
+
+    /// <summary>The encoder's contract: code k where k·step, rounded to float, is the value or its float neighbour.</summary>
+    public static bool QuantizedEncode(ReadOnlySpan<float> values, float step, Span<byte> codes)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            float value = values[i];
+            if (!(value >= 0) || float.IsNegative(value) || !float.IsFinite(value))
+                return false;
+            long k = (long)Math.Round((double)value / step);
+            if (k > byte.MaxValue)
+                return false;
+            float decoded = k * step;
+            if (decoded != value && decoded != MathF.BitIncrement(value) && decoded != MathF.BitDecrement(value))
+                return false;
+            codes[i] = (byte)k;
+        }
+        return true;
+    }
 }

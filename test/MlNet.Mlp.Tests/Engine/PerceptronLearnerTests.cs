@@ -90,6 +90,77 @@ public class PerceptronLearnerTests
             Assert.All(fromDense.LossPerIteration.Zip(fromSparse.LossPerIteration), pair => Assert.InRange(Math.Abs(pair.First - pair.Second), 0, 4 * 2));
     }
 
+    [Theory]
+    [InlineData(1, false, false, 1f)]
+    [InlineData(1, true, true, 2f)]
+    [InlineData(1, false, true, 3f)]
+    [InlineData(6, true, true, 1f)]
+    [InlineData(0, false, true, 2f)]
+    public void Byte_coded_rows_train_exactly_as_the_same_rows_stored_as_floats(int batchSize, bool keepBestWeights, bool averageWeights, float step)
+    {
+        const int rows = 150, featureCount = 37;
+        var random = new Random(13);
+        // As for sparse rows: whole-number values and steps keep training exact in float, whatever the summing order.
+        byte[] codes = new byte[rows * featureCount];
+        for (int i = 0; i < codes.Length; i++)
+            codes[i] = (byte)(random.Next(3) == 0 ? random.Next(0, 6) : 0);
+        float[] dense = codes.Select(code => code * step).ToArray();
+        float[] labels = Enumerable.Range(0, rows).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray();
+        float[] exampleWeights = Enumerable.Range(0, rows).Select(_ => (float)random.Next(1, 3)).ToArray();
+        var settings = new PerceptronLearnerSettings(1f, 15, batchSize, Shuffle: true, LossThreshold: 0,
+            InitialWeightsDiameter: 0, Seed: 4, keepBestWeights, averageWeights);
+
+        PerceptronResult fromDense = PerceptronLearner.Train(settings, dense, featureCount, rows, labels, exampleWeights, null, 0f);
+        PerceptronResult fromCodes = PerceptronLearner.Train(settings, new QuantizedRowMatrix(featureCount, rows, codes, step), labels, exampleWeights, null, 0f);
+
+        Assert.Equal(fromDense.Weights, fromCodes.Weights);
+        Assert.Equal(fromDense.Bias, fromCodes.Bias);
+        Assert.Equal(fromDense.BestIteration, fromCodes.BestIteration);
+        Assert.Equal(fromDense.Converged, fromCodes.Converged);
+        if (!averageWeights)
+            Assert.Equal(fromDense.LossPerIteration, fromCodes.LossPerIteration);
+        else
+            Assert.All(fromDense.LossPerIteration.Zip(fromCodes.LossPerIteration), pair => Assert.InRange(Math.Abs(pair.First - pair.Second), 0, 4 * 2));
+    }
+
+    [Fact]
+    public void Byte_coded_pixels_train_as_the_same_pixels_scaled_to_floats()
+    {
+        const int rows = 300, featureCount = 64;
+        var random = new Random(17);
+        byte[] pixels = new byte[rows * featureCount];
+        random.NextBytes(pixels);
+        float[] dense = pixels.Select(p => p / 255f).ToArray();
+        // A label the pixels decide, up to noise, so that training moves the weights for many passes.
+        float[] labels = Enumerable.Range(0, rows).Select(r =>
+            pixels.AsSpan(r * featureCount, 8).ToArray().Sum(p => p) + random.Next(-150, 150) > 8 * 127.5 ? 1f : -1f).ToArray();
+        var settings = new PerceptronLearnerSettings(0.5f, 20, 1, Shuffle: true, LossThreshold: 0,
+            InitialWeightsDiameter: 0.2f, Seed: 2, KeepBestWeights: false, AverageWeights: true);
+
+        PerceptronResult fromDense = PerceptronLearner.Train(settings, dense, featureCount, rows, labels, null, null, 0f);
+        PerceptronResult fromCodes = PerceptronLearner.Train(settings, new QuantizedRowMatrix(featureCount, rows, pixels, 1f / 255), labels, null, null, 0f);
+
+        // The decoded values are within one float of the originals, and the products summed in another order: the
+        // same mistakes in every pass, and weights equal up to round-off.
+        Assert.Equal(fromDense.LossPerIteration, fromCodes.LossPerIteration);
+        float largest = fromDense.Weights.Max(MathF.Abs);
+        for (int j = 0; j < featureCount; j++)
+            Assert.True(MathF.Abs(fromDense.Weights[j] - fromCodes.Weights[j]) <= 1e-4f * largest, $"weight {j}: {fromCodes.Weights[j]} against {fromDense.Weights[j]}");
+        Assert.Equal(fromDense.Bias, fromCodes.Bias, 1e-4f * largest);
+    }
+
+    [Fact]
+    public void A_byte_coded_matrix_with_too_few_codes_or_a_bad_step_is_rejected()
+    {
+        Assert.Equal(2, new QuantizedRowMatrix(3, 2, new byte[6], 0.5f).RowCount);
+        Assert.Equal(2, new QuantizedRowMatrix(3, 2, new byte[8], 0.5f).RowCount);
+        Assert.Throws<ArgumentException>(() => new QuantizedRowMatrix(3, 2, new byte[5], 0.5f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new QuantizedRowMatrix(0, 2, new byte[6], 0.5f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new QuantizedRowMatrix(3, 0, new byte[6], 0.5f));
+        foreach (float step in new[] { 0f, -0.5f, float.NaN, float.PositiveInfinity })
+            Assert.Throws<ArgumentOutOfRangeException>(() => new QuantizedRowMatrix(3, 2, new byte[6], step));
+    }
+
     [Fact]
     public void A_sparse_matrix_with_bad_starts_indices_or_values_is_rejected()
     {
