@@ -7,8 +7,8 @@
 #
 # Settings (environment): REPETITIONS (3), OUR_EPOCHS per Fit (5), PERCEPTRON_FITS per repetition (5),
 # TORCH_EPOCHS (1) and SKLEARN_EPOCHS (1) — both are slow with Debian's reference BLAS — and ACCURACY_EPOCHS
-# (20; 0 skips the accuracy runs) with ACCURACY_SEEDS (3). FASHION_MNIST_DIR points at other IDX files.
-# Installing the Debian packages needs root; they are skipped when present. About 12 minutes on 2 cores.
+# (20; 0 skips the accuracy runs, ours and PyTorch+oneDNN's) with ACCURACY_SEEDS (3). FASHION_MNIST_DIR points at other IDX files.
+# Installing the Debian packages needs root; they are skipped when present. About 13 minutes on 2 cores.
 set -eu
 cd "$(dirname "$0")/../.."
 

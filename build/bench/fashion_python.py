@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The Python peers of build/bench/compare.sh on Fashion-MNIST, each printing its figures as "RESULT {json}" lines.
 
-    /usr/bin/python3 build/bench/fashion_python.py torch-mlp stock|onednn [epochs]
+    /usr/bin/python3 build/bench/fashion_python.py torch-mlp stock|onednn [epochs] [seed]
     /usr/bin/python3 build/bench/fashion_python.py sklearn-mlp [epochs]
     /usr/bin/python3 build/bench/fashion_python.py sklearn-perceptron [repetitions]
     /usr/bin/python3 build/bench/fashion_python.py versions
@@ -74,10 +74,10 @@ def onednn_linear_class():
     return OneDnnLinear
 
 
-def torch_mlp(variant, epochs):
+def torch_mlp(variant, epochs, seed):
     import torch
     torch.set_num_threads(THREADS)
-    torch.manual_seed(1)
+    torch.manual_seed(seed)
     x_train, y_train = (torch.from_numpy(a) for a in load("train"))
     x_test, y_test = (torch.from_numpy(a) for a in load("t10k"))
     linear = torch.nn.Linear if variant == "stock" else onednn_linear_class()
@@ -99,7 +99,7 @@ def torch_mlp(variant, epochs):
     fit_seconds = time.perf_counter() - start_fit
     with torch.no_grad():
         accuracy = (model(x_test).argmax(1) == y_test).float().mean().item()
-    result(mode="torch-mlp", variant=variant, epochs=epochs, fit_s=fit_seconds, epoch_s=epoch_seconds,
+    result(mode="torch-mlp", variant=variant, epochs=epochs, seed=seed, fit_s=fit_seconds, epoch_s=epoch_seconds,
            accuracy=accuracy, peak_bytes=peak_bytes())
 
 
@@ -162,7 +162,7 @@ def versions():
 def main():
     mode, rest = sys.argv[1], sys.argv[2:]
     if mode == "torch-mlp":
-        torch_mlp(rest[0], int(rest[1]) if len(rest) > 1 else 5)
+        torch_mlp(rest[0], int(rest[1]) if len(rest) > 1 else 5, int(rest[2]) if len(rest) > 2 else 1)
     elif mode == "sklearn-mlp":
         sklearn_mlp(int(rest[0]) if rest else 2)
     elif mode == "sklearn-perceptron":

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MlNet.Mlp.Kernels;
 
@@ -181,8 +182,25 @@ internal static class QuantizedVector
         ref byte cr = ref MemoryMarshal.GetReference(codes);
         int width = Vector<float>.Count;
         float inverse = 1f / step;
-        Vector<uint> rejected = Vector<uint>.Zero;
+        bool accepted = true;
         int i = 0;
+        // AVX-512 narrows 16 codes to bytes in one instruction, so its blocks are 16 values (784 = 49 × 16); the
+        // general path narrows in pairs and needs blocks as wide as Vector<byte>.
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            Vector512<uint> rejected512 = Vector512<uint>.Zero;
+            for (; i <= values.Length - 16; i += 16)
+            {
+                Vector512<float> value = Vector512.LoadUnsafe(ref vr, (nuint)i);
+                Vector512<int> code = Vector512.ConvertToInt32(value * inverse + Vector512.Create(0.5f));
+                Vector512<float> decoded = Vector512.ConvertToSingle(code) * step;
+                Vector512<uint> distance = (decoded.AsInt32() - value.AsInt32() + Vector512<int>.One).AsUInt32();
+                rejected512 |= Vector512.GreaterThan(code.AsUInt32(), Vector512.Create((uint)MaxCode)) | Vector512.GreaterThan(distance, Vector512.Create(2u));
+                Avx512F.ConvertToVector128Byte(code).StoreUnsafe(ref cr, (nuint)i);
+            }
+            accepted = rejected512 == Vector512<uint>.Zero;
+        }
+        Vector<uint> rejected = Vector<uint>.Zero;
         for (; i <= values.Length - Vector<byte>.Count; i += Vector<byte>.Count)
         {
             var q0 = Encode(Vector.LoadUnsafe(ref vr, (nuint)i), inverse, step, ref rejected);
@@ -191,7 +209,7 @@ internal static class QuantizedVector
             var q3 = Encode(Vector.LoadUnsafe(ref vr, (nuint)(i + 3 * width)), inverse, step, ref rejected);
             Vector.Narrow(Vector.Narrow(q0, q1), Vector.Narrow(q2, q3)).StoreUnsafe(ref cr, (nuint)i);
         }
-        bool accepted = rejected == Vector<uint>.Zero;
+        accepted &= rejected == Vector<uint>.Zero;
         for (; i < values.Length; i++)
         {
             float value = Unsafe.Add(ref vr, i);

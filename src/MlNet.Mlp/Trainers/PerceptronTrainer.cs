@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;

@@ -85,9 +85,9 @@ internal sealed class TrainingRows
         // cursor below skips leave the arrays a little longer than RowCount, which every consumer allows for.
         long rowsToHold = data.Data.GetRowCount() ?? CountRows(host, data.Data);
         int capacity = (int)Math.Max(1, Math.Min(rowsToHold, (long)Array.MaxLength / featureCount));
-        // A failed attempt at codes costs one more pass over the view at most: features that are not quantised at all
-        // (standardised values, say) usually show it in the first row. A second attempt is made only when a row needs
-        // a step that divides the first one (an image whose faintest pixel is 2 grey levels, then one with 1).
+        // Each failed attempt at codes costs one more pass over the view, but features that are not quantised at all
+        // (standardised values, say) show it in the first row. A second attempt is made only when a row needs a step
+        // that divides the first one (an image whose faintest pixel is 2 grey levels, then one with 1).
         TrainingRows? result = null;
         float step = 0;
         for (int attempt = 0; allowQuantized && result is null && attempt < 2; attempt++)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNet.Mlp.Engine;
@@ -116,7 +115,7 @@ public class QuantizedFeatureTests
         rows[0].Features[2] = firstStep;
         rows[90].Features[4] = finerStep;
         (PerceptronModelParameters model, List<string> log) = Fit(rows);
-        Assert.Contains(log, line => line.Contains(KeptAsBytes) && line.Contains($"steps of {finerStep.ToString("G9", CultureInfo.InvariantCulture)},"));
+        Assert.Contains(log, line => line.Contains(KeptAsBytes) && line.Contains($"steps of {finerStep:G9},"));
         PerceptronResult expected = OnFloats(rows);
         if (float.IsInteger(firstStep / finerStep) && float.IsInteger(2 * finerStep))
         {
@@ -149,7 +148,7 @@ public class QuantizedFeatureTests
         for (int i = 0; i < 10; i++)
             rows[i].Features = new float[FeatureCount];
         (PerceptronModelParameters model, List<string> log) = Fit(rows);
-        Assert.Contains(log, line => line.Contains(KeptAsBytes) && line.Contains("steps of 0.25,"));
+        Assert.Contains(log, line => line.Contains(KeptAsBytes) && line.Contains($"steps of {0.25f:G9},"));
         AssertSameModel(OnFloats(rows), model);
     }
 
