@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Internal.Utilities;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using System.Runtime.InteropServices;
@@ -177,7 +178,8 @@ internal sealed class TrainingRows
             }
             if (sparse is not null)
             {
-                if (quantize && !AllFinite(cursor.Features.GetValues()))
+                // The check the cursor was told to skip, on the stored values only.
+                if (quantize && !FloatUtils.IsFinite(cursor.Features.GetValues()))
                 {
                     step = 0;
                     return null;
@@ -222,16 +224,6 @@ internal sealed class TrainingRows
         buffer ??= new float[row.Length];
         row.CopyTo(buffer);
         return buffer;
-    }
-
-    private static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (float value in values)
-        {
-            if (!float.IsFinite(value))
-                return false;
-        }
-        return true;
     }
 
     /// <summary>
