@@ -1,9 +1,13 @@
 #!/usr/bin/python3
-"""Runs the comparisons of issue #5 and writes one table of medians and same-run ratios to docs/benchmarks.md.
+"""Runs the comparisons of issues #5 and #14 and writes one table of medians and same-run ratios to docs/benchmarks.md.
 
 Called by build/bench/compare.sh after the Release build; settings come from the environment (see compare.sh).
 Each repetition runs every contender once, in turn, so that all see the same load on this shared machine; a ratio
 is taken within a repetition and the table shows the median over repetitions of figures and of ratios.
+
+Where the CPU has AVX-512, everything runs twice: as is, and with AVX2 forced on both sides (ISA_PATHS=native
+runs the first only). The table has one pair of columns per path; each child reports the instruction set it ran
+with, and a path whose children did not run on the instruction set it asked for stops the run.
 """
 import datetime
 import json
@@ -38,29 +42,74 @@ SKLEARN_EPOCHS = setting("SKLEARN_EPOCHS", 1)
 ACCURACY_EPOCHS = setting("ACCURACY_EPOCHS", 20)
 ACCURACY_SEEDS = setting("ACCURACY_SEEDS", 3)  # one seed's test accuracy swings by about ±0.005
 PERCEPTRON_FITS = setting("PERCEPTRON_FITS", 5)  # per repetition and trainer: a Fit takes a fraction of a second
+PROFILE_EPOCHS = setting("PROFILE_EPOCHS", 3)  # epoch-profile: engine epochs against the same epochs' products alone
+
+# AVX2 forced on both sides. .NET 10 reads DOTNET_EnableAVX512 (it ignores the older DOTNET_EnableAVX512F); oneDNN
+# ONEDNN_MAX_CPU_ISA; PyTorch's own kernels ATEN_CPU_CAPABILITY; OpenBLAS OPENBLAS_CORETYPE; numpy's dispatch
+# NPY_DISABLE_CPU_FEATURES.
+AVX2_ENVIRONMENT = {
+    "DOTNET_EnableAVX512": "0",
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
+    "ATEN_CPU_CAPABILITY": "avx2",
+    "OPENBLAS_CORETYPE": "Haswell",
+    "NPY_DISABLE_CPU_FEATURES": "AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL",
+}
 
 
-def results(command):
-    """The "RESULT {json}" lines a child prints, as dicts."""
-    print("  $ " + " ".join(command), file=sys.stderr, flush=True)
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return [json.loads(line[len("RESULT "):]) for line in output.splitlines() if line.startswith("RESULT ")]
+def has_avx512():
+    with open("/proc/cpuinfo") as f:
+        return re.search(r"\bavx512f\b", f.read()) is not None
 
 
-def ours(*arguments):
-    return results(["dotnet", BENCHMARKS_DLL, *map(str, arguments)])
+def isa_paths():
+    """[(name, environment)]: the machine as is, then (where it has AVX-512) AVX2 forced on both sides."""
+    native = ("AVX-512", {}) if has_avx512() else ("AVX2", {})
+    if native[0] == "AVX-512" and os.environ.get("ISA_PATHS", "both") != "native":
+        return [native, ("AVX2", AVX2_ENVIRONMENT)]
+    return [native]
 
 
-def python_peer(*arguments):
-    return results(["/usr/bin/python3", PYTHON_PEERS, *map(str, arguments)])
+class Path:
+    """One instruction-set path: runs children with its environment and checks what they ran on."""
+
+    def __init__(self, name, environment):
+        self.name = name
+        self.environment = environment
+
+    def results(self, command):
+        """The "RESULT {json}" lines a child prints, as dicts."""
+        shown = " ".join(f"{k}={v!r}" for k, v in self.environment.items())
+        print(f"  [{self.name}] $ {shown} " + " ".join(command), file=sys.stderr, flush=True)
+        output = subprocess.run(command, capture_output=True, text=True, check=True,
+                                env={**os.environ, **self.environment}).stdout
+        return [json.loads(line[len("RESULT "):]) for line in output.splitlines() if line.startswith("RESULT ")]
+
+    def ours(self, *arguments):
+        lines = self.results(["dotnet", BENCHMARKS_DLL, *map(str, arguments)])
+        for line in lines:
+            if line["isa"] != self.name:
+                sys.exit(f"asked for the {self.name} path, but our process ran {line['isa']}: check the environment")
+        return lines
+
+    def python_peer(self, *arguments):
+        return self.results(["/usr/bin/python3", PYTHON_PEERS, *map(str, arguments)])
+
+    def onednn_isa(self):
+        """The instruction set oneDNN reports (ONEDNN_VERBOSE) under this path's environment."""
+        snippet = ("import torch; a = torch.rand(64, 64).to_mkldnn(); "
+                   "torch._C._nn.mkldnn_linear(a, torch.rand(64, 64).to_mkldnn(), None)")
+        output = subprocess.run(["/usr/bin/python3", "-c", snippet], capture_output=True, text=True, check=True,
+                                env={**os.environ, **self.environment, "ONEDNN_VERBOSE": "1", "DNNL_VERBOSE": "1"}).stdout
+        found = re.search(r"isa:([^\n,]+)", output)
+        return found.group(1).strip() if found else "?"
 
 
-def mlp_repetition():
+def mlp_repetition(path):
     """One Fit of each MLP contender: {name: seconds per epoch, accuracy, peak bytes, ...}."""
-    [mine] = ours("mlp-fashion", OUR_EPOCHS, 2)
-    [stock] = python_peer("torch-mlp", "stock", TORCH_EPOCHS)
-    [onednn] = python_peer("torch-mlp", "onednn", TORCH_EPOCHS)
-    [sklearn] = python_peer("sklearn-mlp", SKLEARN_EPOCHS)
+    [mine] = path.ours("mlp-fashion", OUR_EPOCHS, 2)
+    [stock] = path.python_peer("torch-mlp", "stock", TORCH_EPOCHS)
+    [onednn] = path.python_peer("torch-mlp", "onednn", TORCH_EPOCHS)
+    [sklearn] = path.python_peer("sklearn-mlp", SKLEARN_EPOCHS)
     return {"ours": mine, "torch": stock, "torch+oneDNN": onednn, "sklearn": sklearn}
 
 
@@ -73,16 +122,31 @@ def median_epoch(run):
 
 
 class Table:
+    """Rows of figures, one (median, ratio) pair of columns per instruction-set path, in the order first added."""
+
     def __init__(self):
-        self.rows = []
+        self.paths = []
+        self.order = []
+        self.cells = {}
+        self.path = None
+
+    def begin(self, path):
+        self.path = path
+        self.paths.append(path)
 
     def add(self, what, value, unit, ratio=None, peer=None, fmt="{:.3f}"):
-        self.rows.append((what, fmt.format(value) + (" " + unit if unit else ""),
-                          "" if ratio is None else f"{ratio:.2f}× {peer}"))
+        if what not in self.cells:
+            self.order.append(what)
+            self.cells[what] = {}
+        self.cells[what][self.path] = (fmt.format(value) + (" " + unit if unit else ""),
+                                       "" if ratio is None else f"{ratio:.2f}× {peer}")
 
     def markdown(self):
-        lines = ["| figure | median | ratio (median of same-run ratios) |", "|---|---|---|"]
-        lines += [f"| {what} | {value} | {ratio} |" for what, value, ratio in self.rows]
+        header = "| figure | " + " | ".join(f"{p}: median | {p}: ratio (median of same-run ratios)" for p in self.paths) + " |"
+        lines = [header, "|---|" + "---|---|" * len(self.paths)]
+        for what in self.order:
+            cells = [self.cells[what].get(p, ("", "")) for p in self.paths]
+            lines.append(f"| {what} | " + " | ".join(f"{value} | {ratio}" for value, ratio in cells) + " |")
         return "\n".join(lines)
 
 
@@ -96,7 +160,8 @@ def mlp_rows(table, repetitions, accuracy_runs, peer_accuracy_runs):
     table.add("MLP s/epoch, ours (Fit / epochs)", median_of(runs["ours"], per_epoch), "s")
     for peer in names[1:]:
         ratio = statistics.median(per_epoch(rep["ours"]) / per_epoch(rep[peer]) for rep in repetitions)
-        table.add(f"MLP s/epoch, {peer} (Fit / epochs)", median_of(runs[peer], per_epoch), "s", ratio, f"ours/{peer}")
+        target = " (target ≤ 0.4)" if peer == "torch+oneDNN" else ""
+        table.add(f"MLP s/epoch, {peer} (Fit / epochs)", median_of(runs[peer], per_epoch), "s", ratio, f"ours/{peer}{target}")
     table.add("MLP s/epoch, ours (median of report's per-epoch times)", median_of(runs["ours"], median_epoch), "s")
     ratio = statistics.median(median_epoch(rep["ours"]) / median_epoch(rep["torch+oneDNN"]) for rep in repetitions)
     table.add("MLP s/epoch, torch+oneDNN (median per-epoch)", median_of(runs["torch+oneDNN"], median_epoch), "s",
@@ -157,7 +222,22 @@ def gemm_rows(table, sessions):
             theirs = statistics.median(s[1][key] for s in sessions)
             ratio = statistics.median(s[0][key] / s[1][key] for s in sessions)
             table.add(f"GEMM {label}, {threads} thread(s), ours", mine, "GFLOP/s", fmt="{:.1f}")
-            table.add(f"GEMM {label}, {threads} thread(s), oneDNN", theirs, "GFLOP/s", ratio, "ours/oneDNN", fmt="{:.1f}")
+            table.add(f"GEMM {label}, {threads} thread(s), oneDNN", theirs, "GFLOP/s", ratio, "ours/oneDNN (target ≥ 0.9)", fmt="{:.1f}")
+    for shape, label in GEMM_SHAPES:
+        for side, name in ((0, "ours"), (1, "oneDNN")):
+            speedup = statistics.median(s[side][(shape, 2)] / s[side][(shape, 1)] for s in sessions)
+            target = " (target ≥ 1.7 on the batch-128 shapes)" if side == 0 and "2048" not in label else ""
+            table.add(f"GEMM {label}, 2 threads ÷ 1 thread, {name}{target}", speedup, "×", fmt="{:.2f}")
+
+
+def profile_rows(table, profiles):
+    """epoch-profile: the engine's epoch against the same epoch's matrix products timed alone (target ≤ 1.5)."""
+    for threads in (1, 2):
+        runs = [p for p in profiles if p["threads"] == threads]
+        table.add(f"engine epoch, 784-256-10 batch 128, {threads} thread(s) (epoch-profile)",
+                  median_of(runs, lambda r: r["epoch_s"]), "s")
+        table.add(f"its matrix products alone, {threads} thread(s)", median_of(runs, lambda r: r["gemm_s"]), "s",
+                  statistics.median(r["epoch_s"] / r["gemm_s"] for r in runs), "epoch/products (target ≤ 1.5)")
 
 
 def command_output(command):
@@ -167,7 +247,7 @@ def command_output(command):
         return "?"
 
 
-def environment_section(versions, loads):
+def environment_section(versions, loads, onednn_isas):
     cpu = re.search(r"Model name:\s*(.+)", command_output(["lscpu"]))
     flags = command_output(["grep", "-m1", "-o", "avx512f", "/proc/cpuinfo"])
     libraries = ", ".join(os.path.basename(p) for p in versions["loaded_libraries"] if "dist-packages" not in p)
@@ -175,6 +255,9 @@ def environment_section(versions, loads):
         f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {cpu.group(1) if cpu else '?'}, {os.cpu_count()} cores{' (AVX-512)' if flags == 'avx512f' else ''}, "
         f"{platform.platform()}; shared: 1-minute load averages between repetitions {', '.join(f'{l:.1f}' for l in loads)}",
+        "- Instruction-set paths: " + "; ".join(
+            f"{name}: {' '.join(f'{k}={v!r}' for k, v in environment.items()) or 'as is'} (oneDNN reports {onednn_isas[name]})"
+            for name, environment in isa_paths()),
         f"- .NET SDK {command_output(['dotnet', '--version'])}, ML.NET 5.0.1",
         f"- PyTorch {versions['torch']} (Debian python3-torch), BLAS_INFO={versions['torch_blas_info']}, {versions['onednn']}; "
         f"scikit-learn {versions['sklearn']}, numpy {versions['numpy']}",
@@ -182,7 +265,7 @@ def environment_section(versions, loads):
         f"{os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3')})",
         f"- Settings: {REPETITIONS} repetitions; ours {OUR_EPOCHS} epochs per Fit, PyTorch {TORCH_EPOCHS}, "
         f"scikit-learn {SKLEARN_EPOCHS}; accuracy runs {ACCURACY_EPOCHS} epochs × {ACCURACY_SEEDS} seeds (ours and torch+oneDNN); "
-        f"{PERCEPTRON_FITS} perceptron Fits per trainer and repetition",
+        f"{PERCEPTRON_FITS} perceptron Fits per trainer and repetition; epoch-profile {PROFILE_EPOCHS} epochs at 1 and 2 threads",
     ])
 
 
@@ -199,27 +282,39 @@ def write_doc(section):
         f.write(text)
 
 
-def main():
-    [versions] = python_peer("versions")
-    loads, mlp_repetitions, perceptron_ours, perceptron_sklearn, gemm_sessions = [], [], [], [], []
+def run_path(path, table, loads):
+    """Every measurement on one instruction-set path, into the table's columns for it."""
+    table.begin(path.name)
+    mlp_repetitions, perceptron_ours, perceptron_sklearn, gemm_sessions, profiles = [], [], [], [], []
     for repetition in range(REPETITIONS):
         loads.append(os.getloadavg()[0])
-        print(f"repetition {repetition + 1}/{REPETITIONS}", file=sys.stderr, flush=True)
-        mlp_repetitions.append(mlp_repetition())
-        perceptron_ours += ours("perceptron-fashion", PERCEPTRON_FITS)
-        perceptron_sklearn += python_peer("sklearn-perceptron", PERCEPTRON_FITS)
-        gemm_sessions.append((compare_gemm.run_ours("9"), compare_gemm.run_onednn("9")))
+        print(f"[{path.name}] repetition {repetition + 1}/{REPETITIONS}", file=sys.stderr, flush=True)
+        mlp_repetitions.append(mlp_repetition(path))
+        perceptron_ours += path.ours("perceptron-fashion", PERCEPTRON_FITS)
+        perceptron_sklearn += path.python_peer("sklearn-perceptron", PERCEPTRON_FITS)
+        gemm_sessions.append((compare_gemm.run_ours("9", path.environment, path.name), compare_gemm.run_onednn("9", path.environment)))
+        for threads in (1, 2):
+            profiles += path.ours("epoch-profile", threads, PROFILE_EPOCHS)
     loads.append(os.getloadavg()[0])
     seeds = range(1, ACCURACY_SEEDS + 1) if ACCURACY_EPOCHS > 0 else []
-    accuracy_runs = [ours("mlp-fashion", ACCURACY_EPOCHS, 2, seed)[0] for seed in seeds]
+    accuracy_runs = [path.ours("mlp-fashion", ACCURACY_EPOCHS, 2, seed)[0] for seed in seeds]
     # The peer on the same settings and epochs: what the 0.88 aim means for this network, not only for our engine.
-    peer_accuracy_runs = [python_peer("torch-mlp", "onednn", ACCURACY_EPOCHS, seed)[0] for seed in seeds]
+    peer_accuracy_runs = [path.python_peer("torch-mlp", "onednn", ACCURACY_EPOCHS, seed)[0] for seed in seeds]
 
-    table = Table()
     mlp_rows(table, mlp_repetitions, accuracy_runs, peer_accuracy_runs)
+    profile_rows(table, profiles)
     perceptron_rows(table, perceptron_ours, perceptron_sklearn)
     gemm_rows(table, gemm_sessions)
-    section = "## Results\n\n" + environment_section(versions, loads) + "\n\n" + table.markdown()
+
+
+def main():
+    paths = [Path(name, environment) for name, environment in isa_paths()]
+    [versions] = paths[0].python_peer("versions")
+    onednn_isas = {path.name: path.onednn_isa() for path in paths}
+    table, loads = Table(), []
+    for path in paths:
+        run_path(path, table, loads)
+    section = "## Results\n\n" + environment_section(versions, loads, onednn_isas) + "\n\n" + table.markdown()
     print(table.markdown())
     write_doc(section)
     print(f"written to {DOC}", file=sys.stderr)

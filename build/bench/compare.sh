@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue #5's comparison in one command: our MLP and Perceptron through ML.NET against PyTorch (stock and with every
+# Issues #5 and #14's comparison in one command: our MLP and Perceptron through ML.NET against PyTorch (stock and with every
 # Linear product through oneDNN), scikit-learn and ML.NET's AveragedPerceptron on Fashion-MNIST, and our GEMM
 # against oneDNN. Prints one table (medians and same-run ratios) and writes it into docs/benchmarks.md.
 #
@@ -7,8 +7,10 @@
 #
 # Settings (environment): REPETITIONS (3), OUR_EPOCHS per Fit (5), PERCEPTRON_FITS per repetition (5),
 # TORCH_EPOCHS (1) and SKLEARN_EPOCHS (1) — both are slow with Debian's reference BLAS — and ACCURACY_EPOCHS
-# (20; 0 skips the accuracy runs, ours and PyTorch+oneDNN's) with ACCURACY_SEEDS (3). FASHION_MNIST_DIR points at other IDX files.
-# Installing the Debian packages needs root; they are skipped when present. About 13 minutes on 2 cores.
+# (20; 0 skips the accuracy runs, ours and PyTorch+oneDNN's) with ACCURACY_SEEDS (3), and PROFILE_EPOCHS (3) for
+# epoch-profile. FASHION_MNIST_DIR points at other IDX files.
+# ISA_PATHS=native skips the second pass with AVX2 forced on both sides (made only where the CPU has AVX-512).
+# Installing the Debian packages needs root; they are skipped when present. About 13 minutes per pass on 2 cores.
 set -eu
 cd "$(dirname "$0")/../.."
 

@@ -29,15 +29,25 @@ def parse(output):
     return results
 
 
-def run_ours(rounds):
+def run_ours(rounds, environment=None, expected_isa=None):
+    """Our gemm-quick; environment (a dict added to os.environ) selects the instruction-set path, which the
+    process reports on its first line and which must then be expected_isa (when given)."""
     command = ["dotnet", "run", "-c", "Release", "--no-build", "--project",
                os.path.join(ROOT, "test", "MlNet.Mlp.Benchmarks"), "--", "gemm-quick", "*", str(rounds)]
-    return parse(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    output = subprocess.run(command, capture_output=True, text=True, check=True, env=with_environment(environment)).stdout
+    isa = next((line.split(":", 1)[1].strip() for line in output.splitlines() if line.startswith("instruction set:")), "?")
+    if expected_isa is not None and isa != expected_isa:
+        sys.exit(f"asked for the {expected_isa} path, but gemm-quick ran {isa}: check the environment")
+    return parse(output)
 
 
-def run_onednn(rounds):
+def run_onednn(rounds, environment=None):
     command = ["/usr/bin/python3", os.path.join(HERE, "gemm_onednn.py"), str(rounds)]
-    return parse(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    return parse(subprocess.run(command, capture_output=True, text=True, check=True, env=with_environment(environment)).stdout)
+
+
+def with_environment(extra):
+    return {**os.environ, **(extra or {})}
 
 
 def main():

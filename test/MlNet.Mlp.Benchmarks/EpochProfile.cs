@@ -49,6 +49,7 @@ public static class EpochProfile
             Console.WriteLine($"  {phase,-40} {seconds,7:F3} s  {seconds / epochSeconds,6:P0}");
         }
         Console.WriteLine($"  {"of which GEMMs (timed alone)",-40} {gemmSeconds,7:F3} s  {gemmSeconds / epochSeconds,6:P0}");
+        ResultLine.Print(new { mode = "epoch-profile", threads, epochs, epoch_s = epochSeconds, gemm_s = gemmSeconds });
     }
 
     /// <summary>The six products of one batch step, run back to back for an epoch's worth of batches.</summary>

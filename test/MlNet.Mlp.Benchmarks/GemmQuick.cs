@@ -11,6 +11,7 @@ public static class GemmQuick
     public static void Run(string? shapeFilter, int rounds)
     {
         WarmUp();
+        Console.WriteLine($"instruction set: {InstructionSet.Name}");
         Console.WriteLine($"{"shape",-32} {"threads",7} {"median GFLOP/s",15} {"best",8}");
         foreach (GemmShape shape in GemmShape.All)
         {
