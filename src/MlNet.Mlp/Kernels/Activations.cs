@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
 
 namespace MlNet.Mlp.Kernels;
@@ -12,7 +9,8 @@ namespace MlNet.Mlp.Kernels;
 /// Every derivative is expressed through the activation's output h rather than its input a, so the forward
 /// pass need not keep the pre-activations: σ' = h(1−h), tanh' = 1−h², ReLU' = [h &gt; 0], hard tanh' = [|h| &lt; 1].
 /// Input and output spans may be the same span (in-place); otherwise they must not overlap.
-/// Inner loops are branch-free: <see cref="Vector{T}"/> blocks followed by a scalar tail.
+/// Each kernel is an operator struct run by <see cref="ElementwiseLoops"/>; the operators are public to the
+/// engine so that it can apply them to blocks of other loops (a GEMM's output tiles) with the same results.
 /// </remarks>
 public static class Activations
 {
@@ -23,122 +21,89 @@ public static class Activations
     public static void Tanh(ReadOnlySpan<float> a, Span<float> h) => TensorPrimitives.Tanh(a, h);
 
     /// <summary>max(a, 0).</summary>
-    public static void Relu(ReadOnlySpan<float> a, Span<float> h)
-    {
-        CheckLengths(a.Length, h.Length);
-        ref float source = ref MemoryMarshal.GetReference(a);
-        ref float destination = ref MemoryMarshal.GetReference(h);
-        int i = 0;
-        for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
-            Vector.Max(Vector.LoadUnsafe(ref source, (nuint)i), Vector<float>.Zero).StoreUnsafe(ref destination, (nuint)i);
-        for (; i < a.Length; i++)
-            Unsafe.Add(ref destination, i) = MathF.Max(Unsafe.Add(ref source, i), 0f);
-    }
+    public static void Relu(ReadOnlySpan<float> a, Span<float> h) => ElementwiseLoops.Map(new ReluOperator(), a, h);
 
     /// <summary>Hard tanh: min(max(a, −1), 1).</summary>
-    public static void HardTanh(ReadOnlySpan<float> a, Span<float> h)
-    {
-        CheckLengths(a.Length, h.Length);
-        ref float source = ref MemoryMarshal.GetReference(a);
-        ref float destination = ref MemoryMarshal.GetReference(h);
-        var one = Vector<float>.One;
-        int i = 0;
-        for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
-            Vector.Min(Vector.Max(Vector.LoadUnsafe(ref source, (nuint)i), -one), one).StoreUnsafe(ref destination, (nuint)i);
-        for (; i < a.Length; i++)
-            Unsafe.Add(ref destination, i) = MathF.Min(MathF.Max(Unsafe.Add(ref source, i), -1f), 1f);
-    }
+    public static void HardTanh(ReadOnlySpan<float> a, Span<float> h) => ElementwiseLoops.Map(new HardTanhOperator(), a, h);
 
     /// <summary>Perceptron output: +1 where a ≥ 0, −1 where a &lt; 0 (so a tie counts as the positive class).</summary>
-    public static void Sign(ReadOnlySpan<float> a, Span<float> h)
-    {
-        CheckLengths(a.Length, h.Length);
-        ref float source = ref MemoryMarshal.GetReference(a);
-        ref float destination = ref MemoryMarshal.GetReference(h);
-        var one = Vector<float>.One;
-        int i = 0;
-        for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var nonNegative = Vector.GreaterThanOrEqual(Vector.LoadUnsafe(ref source, (nuint)i), Vector<float>.Zero);
-            Vector.ConditionalSelect(nonNegative, one, -one).StoreUnsafe(ref destination, (nuint)i);
-        }
-        for (; i < a.Length; i++)
-            Unsafe.Add(ref destination, i) = Unsafe.Add(ref source, i) >= 0f ? 1f : -1f;
-    }
+    public static void Sign(ReadOnlySpan<float> a, Span<float> h) => ElementwiseLoops.Map(new SignOperator(), a, h);
 
     /// <summary>Sigmoid backward: g ← g ⊙ h(1−h), with h = σ(a).</summary>
-    public static void SigmoidBackward(ReadOnlySpan<float> h, Span<float> g)
-    {
-        CheckLengths(h.Length, g.Length);
-        ref float output = ref MemoryMarshal.GetReference(h);
-        ref float gradient = ref MemoryMarshal.GetReference(g);
-        int i = 0;
-        for (; i <= h.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var hv = Vector.LoadUnsafe(ref output, (nuint)i);
-            (Vector.LoadUnsafe(ref gradient, (nuint)i) * (hv * (Vector<float>.One - hv))).StoreUnsafe(ref gradient, (nuint)i);
-        }
-        for (; i < h.Length; i++)
-        {
-            float hi = Unsafe.Add(ref output, i);
-            Unsafe.Add(ref gradient, i) *= hi * (1f - hi);
-        }
-    }
+    public static void SigmoidBackward(ReadOnlySpan<float> h, Span<float> g) => ElementwiseLoops.Map(new SigmoidBackwardOperator(), h, g, g);
 
     /// <summary>Tanh backward: g ← g ⊙ (1−h²), with h = tanh(a).</summary>
-    public static void TanhBackward(ReadOnlySpan<float> h, Span<float> g)
-    {
-        CheckLengths(h.Length, g.Length);
-        ref float output = ref MemoryMarshal.GetReference(h);
-        ref float gradient = ref MemoryMarshal.GetReference(g);
-        int i = 0;
-        for (; i <= h.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var hv = Vector.LoadUnsafe(ref output, (nuint)i);
-            (Vector.LoadUnsafe(ref gradient, (nuint)i) * (Vector<float>.One - hv * hv)).StoreUnsafe(ref gradient, (nuint)i);
-        }
-        for (; i < h.Length; i++)
-        {
-            float hi = Unsafe.Add(ref output, i);
-            Unsafe.Add(ref gradient, i) *= 1f - hi * hi;
-        }
-    }
+    public static void TanhBackward(ReadOnlySpan<float> h, Span<float> g) => ElementwiseLoops.Map(new TanhBackwardOperator(), h, g, g);
 
     /// <summary>ReLU backward: g ← g where h &gt; 0, else 0 (the subgradient at a = 0 is taken as 0).</summary>
-    public static void ReluBackward(ReadOnlySpan<float> h, Span<float> g)
-    {
-        CheckLengths(h.Length, g.Length);
-        ref float output = ref MemoryMarshal.GetReference(h);
-        ref float gradient = ref MemoryMarshal.GetReference(g);
-        int i = 0;
-        for (; i <= h.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var active = Vector.GreaterThan(Vector.LoadUnsafe(ref output, (nuint)i), Vector<float>.Zero);
-            Vector.ConditionalSelect(active, Vector.LoadUnsafe(ref gradient, (nuint)i), Vector<float>.Zero).StoreUnsafe(ref gradient, (nuint)i);
-        }
-        for (; i < h.Length; i++)
-            Unsafe.Add(ref gradient, i) = Unsafe.Add(ref output, i) > 0f ? Unsafe.Add(ref gradient, i) : 0f;
-    }
+    public static void ReluBackward(ReadOnlySpan<float> h, Span<float> g) => ElementwiseLoops.Map(new ReluBackwardOperator(), h, g, g);
 
     /// <summary>Hard tanh backward: g ← g where |h| &lt; 1 (the linear region), else 0.</summary>
-    public static void HardTanhBackward(ReadOnlySpan<float> h, Span<float> g)
-    {
-        CheckLengths(h.Length, g.Length);
-        ref float output = ref MemoryMarshal.GetReference(h);
-        ref float gradient = ref MemoryMarshal.GetReference(g);
-        int i = 0;
-        for (; i <= h.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var linear = Vector.LessThan(Vector.Abs(Vector.LoadUnsafe(ref output, (nuint)i)), Vector<float>.One);
-            Vector.ConditionalSelect(linear, Vector.LoadUnsafe(ref gradient, (nuint)i), Vector<float>.Zero).StoreUnsafe(ref gradient, (nuint)i);
-        }
-        for (; i < h.Length; i++)
-            Unsafe.Add(ref gradient, i) = MathF.Abs(Unsafe.Add(ref output, i)) < 1f ? Unsafe.Add(ref gradient, i) : 0f;
-    }
+    public static void HardTanhBackward(ReadOnlySpan<float> h, Span<float> g) => ElementwiseLoops.Map(new HardTanhBackwardOperator(), h, g, g);
 
-    internal static void CheckLengths(int sourceLength, int destinationLength)
-    {
-        if (destinationLength < sourceLength)
-            throw new ArgumentException($"Destination length {destinationLength} is shorter than source length {sourceLength}.");
-    }
+    internal static void CheckLengths(int sourceLength, int destinationLength) =>
+        ElementwiseLoops.CheckDestination(sourceLength, destinationLength);
+}
+
+/// <summary>max(a, 0).</summary>
+internal readonly struct ReluOperator : IUnaryOperator
+{
+    public float Invoke(float x) => MathF.Max(x, 0f);
+
+    public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Max(x, TWidth.Zero);
+}
+
+/// <summary>min(max(a, −1), 1).</summary>
+internal readonly struct HardTanhOperator : IUnaryOperator
+{
+    public float Invoke(float x) => MathF.Min(MathF.Max(x, -1f), 1f);
+
+    public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Min(TWidth.Max(x, TWidth.Create(-1f)), TWidth.Create(1f));
+}
+
+/// <summary>+1 where a ≥ 0, else −1.</summary>
+internal readonly struct SignOperator : IUnaryOperator
+{
+    public float Invoke(float x) => x >= 0f ? 1f : -1f;
+
+    public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.ConditionalSelect(TWidth.GreaterThanOrEqual(x, TWidth.Zero), TWidth.Create(1f), TWidth.Create(-1f));
+}
+
+/// <summary>(h, g) → g·h(1−h).</summary>
+internal readonly struct SigmoidBackwardOperator : IBinaryOperator
+{
+    public float Invoke(float h, float g) => g * (h * (1f - h));
+
+    public TVector Invoke<TVector, TWidth>(TVector h, TVector g) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Multiply(g, TWidth.Multiply(h, TWidth.Subtract(TWidth.Create(1f), h)));
+}
+
+/// <summary>(h, g) → g·(1−h²).</summary>
+internal readonly struct TanhBackwardOperator : IBinaryOperator
+{
+    public float Invoke(float h, float g) => g * (1f - h * h);
+
+    public TVector Invoke<TVector, TWidth>(TVector h, TVector g) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Multiply(g, TWidth.Subtract(TWidth.Create(1f), TWidth.Multiply(h, h)));
+}
+
+/// <summary>(h, g) → g where h &gt; 0, else 0.</summary>
+internal readonly struct ReluBackwardOperator : IBinaryOperator
+{
+    public float Invoke(float h, float g) => h > 0f ? g : 0f;
+
+    public TVector Invoke<TVector, TWidth>(TVector h, TVector g) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.ConditionalSelect(TWidth.GreaterThan(h, TWidth.Zero), g, TWidth.Zero);
+}
+
+/// <summary>(h, g) → g where |h| &lt; 1, else 0.</summary>
+internal readonly struct HardTanhBackwardOperator : IBinaryOperator
+{
+    public float Invoke(float h, float g) => MathF.Abs(h) < 1f ? g : 0f;
+
+    public TVector Invoke<TVector, TWidth>(TVector h, TVector g) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.ConditionalSelect(TWidth.LessThan(TWidth.Abs(h), TWidth.Create(1f)), g, TWidth.Zero);
 }

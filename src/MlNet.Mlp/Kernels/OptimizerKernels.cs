@@ -1,112 +1,89 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace MlNet.Mlp.Kernels;
 
-/// <summary>Fused parameter-update loops: one pass over parameters, gradient and optimiser state.</summary>
+/// <summary>
+/// Fused parameter-update loops: one pass over parameters, gradient and optimiser state. Each rule is an operator
+/// struct run by <see cref="ElementwiseLoops.Update{TOp}(in TOp, Span{float}, ReadOnlySpan{float}, Span{float})"/>.
+/// </summary>
 public static class OptimizerKernels
 {
     /// <summary>
     /// Momentum step as in the course notes: Δw ← η·g + α·Δw; w ← w − Δw.
     /// With α = 0 this is plain SGD, w ← w − η·g.
     /// </summary>
-    public static void MomentumStep(Span<float> w, ReadOnlySpan<float> g, Span<float> delta, float learningRate, float momentum)
-    {
-        CheckLengths(w.Length, g.Length, delta.Length);
-        ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float gr = ref MemoryMarshal.GetReference(g);
-        ref float dr = ref MemoryMarshal.GetReference(delta);
-        var eta = new Vector<float>(learningRate);
-        var alpha = new Vector<float>(momentum);
-        int i = 0;
-        for (; i <= w.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var d = eta * Vector.LoadUnsafe(ref gr, (nuint)i) + alpha * Vector.LoadUnsafe(ref dr, (nuint)i);
-            d.StoreUnsafe(ref dr, (nuint)i);
-            (Vector.LoadUnsafe(ref wr, (nuint)i) - d).StoreUnsafe(ref wr, (nuint)i);
-        }
-        for (; i < w.Length; i++)
-        {
-            float d = learningRate * Unsafe.Add(ref gr, i) + momentum * Unsafe.Add(ref dr, i);
-            Unsafe.Add(ref dr, i) = d;
-            Unsafe.Add(ref wr, i) -= d;
-        }
-    }
+    public static void MomentumStep(Span<float> w, ReadOnlySpan<float> g, Span<float> delta, float learningRate, float momentum) =>
+        ElementwiseLoops.Update(new MomentumOperator(learningRate, momentum), w, g, delta);
 
     /// <summary>
     /// Nesterov momentum step (the Sutskever et al. reformulation that evaluates the gradient at the current
     /// weights): Δw ← η·g + α·Δw; w ← w − (η·g + α·Δw).
     /// </summary>
-    public static void NesterovStep(Span<float> w, ReadOnlySpan<float> g, Span<float> delta, float learningRate, float momentum)
-    {
-        CheckLengths(w.Length, g.Length, delta.Length);
-        ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float gr = ref MemoryMarshal.GetReference(g);
-        ref float dr = ref MemoryMarshal.GetReference(delta);
-        var eta = new Vector<float>(learningRate);
-        var alpha = new Vector<float>(momentum);
-        int i = 0;
-        for (; i <= w.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var step = eta * Vector.LoadUnsafe(ref gr, (nuint)i);
-            var d = step + alpha * Vector.LoadUnsafe(ref dr, (nuint)i);
-            d.StoreUnsafe(ref dr, (nuint)i);
-            (Vector.LoadUnsafe(ref wr, (nuint)i) - (step + alpha * d)).StoreUnsafe(ref wr, (nuint)i);
-        }
-        for (; i < w.Length; i++)
-        {
-            float step = learningRate * Unsafe.Add(ref gr, i);
-            float d = step + momentum * Unsafe.Add(ref dr, i);
-            Unsafe.Add(ref dr, i) = d;
-            Unsafe.Add(ref wr, i) -= step + momentum * d;
-        }
-    }
+    public static void NesterovStep(Span<float> w, ReadOnlySpan<float> g, Span<float> delta, float learningRate, float momentum) =>
+        ElementwiseLoops.Update(new NesterovOperator(learningRate, momentum), w, g, delta);
 
     /// <summary>
     /// Adam step: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − s·m / (√(v·c) + ε), where the caller
     /// passes the bias corrections for step t as s = η/(1−β1^t) and c = 1/(1−β2^t).
     /// </summary>
     public static void AdamStep(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon)
+        float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon) =>
+        ElementwiseLoops.Update(new AdamOperator(stepSize, beta1, beta2, secondMomentCorrection, epsilon), w, g, m, v);
+}
+
+/// <summary>Δw ← η·g + α·Δw; w ← w − Δw.</summary>
+internal readonly struct MomentumOperator(float learningRate, float momentum) : IParameterUpdate
+{
+    public (float Parameter, float State) Invoke(float w, float g, float delta)
     {
-        CheckLengths(w.Length, g.Length, m.Length);
-        CheckLengths(w.Length, g.Length, v.Length);
-        ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float gr = ref MemoryMarshal.GetReference(g);
-        ref float mr = ref MemoryMarshal.GetReference(m);
-        ref float vr = ref MemoryMarshal.GetReference(v);
-        var b1 = new Vector<float>(beta1);
-        var b1c = new Vector<float>(1f - beta1);
-        var b2 = new Vector<float>(beta2);
-        var b2c = new Vector<float>(1f - beta2);
-        var s = new Vector<float>(stepSize);
-        var c = new Vector<float>(secondMomentCorrection);
-        var eps = new Vector<float>(epsilon);
-        int i = 0;
-        for (; i <= w.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var gv = Vector.LoadUnsafe(ref gr, (nuint)i);
-            var mv = b1 * Vector.LoadUnsafe(ref mr, (nuint)i) + b1c * gv;
-            var vv = b2 * Vector.LoadUnsafe(ref vr, (nuint)i) + b2c * (gv * gv);
-            mv.StoreUnsafe(ref mr, (nuint)i);
-            vv.StoreUnsafe(ref vr, (nuint)i);
-            (Vector.LoadUnsafe(ref wr, (nuint)i) - s * mv / (Vector.SquareRoot(vv * c) + eps)).StoreUnsafe(ref wr, (nuint)i);
-        }
-        for (; i < w.Length; i++)
-        {
-            float gi = Unsafe.Add(ref gr, i);
-            float mi = beta1 * Unsafe.Add(ref mr, i) + (1f - beta1) * gi;
-            float vi = beta2 * Unsafe.Add(ref vr, i) + (1f - beta2) * (gi * gi);
-            Unsafe.Add(ref mr, i) = mi;
-            Unsafe.Add(ref vr, i) = vi;
-            Unsafe.Add(ref wr, i) -= stepSize * mi / (MathF.Sqrt(vi * secondMomentCorrection) + epsilon);
-        }
+        float d = learningRate * g + momentum * delta;
+        return (w - d, d);
     }
 
-    private static void CheckLengths(int parameters, int gradient, int state)
+    public (TVector Parameter, TVector State) Invoke<TVector, TWidth>(TVector w, TVector g, TVector delta)
+        where TVector : struct where TWidth : struct, IVectorWidth<TVector>
     {
-        if (gradient != parameters || state != parameters)
-            throw new ArgumentException($"Parameter ({parameters}), gradient ({gradient}) and optimiser state ({state}) lengths must match.");
+        TVector d = TWidth.Add(TWidth.Multiply(TWidth.Create(learningRate), g), TWidth.Multiply(TWidth.Create(momentum), delta));
+        return (TWidth.Subtract(w, d), d);
+    }
+}
+
+/// <summary>Δw ← η·g + α·Δw; w ← w − (η·g + α·Δw).</summary>
+internal readonly struct NesterovOperator(float learningRate, float momentum) : IParameterUpdate
+{
+    public (float Parameter, float State) Invoke(float w, float g, float delta)
+    {
+        float step = learningRate * g;
+        float d = step + momentum * delta;
+        return (w - (step + momentum * d), d);
+    }
+
+    public (TVector Parameter, TVector State) Invoke<TVector, TWidth>(TVector w, TVector g, TVector delta)
+        where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        TVector alpha = TWidth.Create(momentum);
+        TVector step = TWidth.Multiply(TWidth.Create(learningRate), g);
+        TVector d = TWidth.Add(step, TWidth.Multiply(alpha, delta));
+        return (TWidth.Subtract(w, TWidth.Add(step, TWidth.Multiply(alpha, d))), d);
+    }
+}
+
+/// <summary>m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − s·m / (√(v·c) + ε).</summary>
+internal readonly struct AdamOperator(float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon)
+    : IParameterUpdateWithTwoStates
+{
+    public (float Parameter, float First, float Second) Invoke(float w, float g, float m, float v)
+    {
+        float mi = beta1 * m + (1f - beta1) * g;
+        float vi = beta2 * v + (1f - beta2) * (g * g);
+        return (w - stepSize * mi / (MathF.Sqrt(vi * secondMomentCorrection) + epsilon), mi, vi);
+    }
+
+    public (TVector Parameter, TVector First, TVector Second) Invoke<TVector, TWidth>(TVector w, TVector g, TVector m, TVector v)
+        where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        TVector mi = TWidth.Add(TWidth.Multiply(TWidth.Create(beta1), m), TWidth.Multiply(TWidth.Create(1f - beta1), g));
+        TVector vi = TWidth.Add(TWidth.Multiply(TWidth.Create(beta2), v), TWidth.Multiply(TWidth.Create(1f - beta2), TWidth.Multiply(g, g)));
+        TVector denominator = TWidth.Add(TWidth.Sqrt(TWidth.Multiply(vi, TWidth.Create(secondMomentCorrection))), TWidth.Create(epsilon));
+        TVector w2 = TWidth.Subtract(w, TWidth.Divide(TWidth.Multiply(TWidth.Create(stepSize), mi), denominator));
+        return (w2, mi, vi);
     }
 }

@@ -1,8 +1,6 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace MlNet.Mlp.Kernels;
 
@@ -13,58 +11,33 @@ namespace MlNet.Mlp.Kernels;
 /// 12,000-row image set in the last-level cache. The loops leave the step to the caller, which folds it into one
 /// scalar per row.
 /// </summary>
+/// <remarks>
+/// Each loop is written once, generic over the vector width (<see cref="IVectorWidth{TVector}"/>: decoding and
+/// encoding a vector of codes are the width's own operations), run in the widest width the hardware accelerates,
+/// and finished by a scalar tail that computes what the vector lanes compute.
+/// </remarks>
 internal static class QuantizedVector
 {
     /// <summary>The largest code; entries are 0 … 255 steps.</summary>
     public const int MaxCode = byte.MaxValue;
 
     /// <summary>Σⱼ dense[j]·codes[j]; multiply by the step for the dot product with the decoded vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(ReadOnlySpan<float> dense, ReadOnlySpan<byte> codes)
     {
         CheckLengths(dense.Length, codes.Length);
         ref float xr = ref MemoryMarshal.GetReference(dense);
         ref byte cr = ref MemoryMarshal.GetReference(codes);
-        int n = codes.Length, i = 0;
+        nuint n = (nuint)codes.Length, i = 0;
         float sum = 0;
-        // One accumulator per 16 codes in flight hides the FMA latency; the blocks are 16 codes wide so that the
-        // usual feature counts (784 = 49 × 16) leave no scalar tail.
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero;
-            for (; i <= n - 32; i += 32)
-            {
-                s0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, (nuint)i), Decode512(ref cr, i), s0);
-                s1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, (nuint)(i + 16)), Decode512(ref cr, i + 16), s1);
-            }
-            if (i <= n - 16)
-            {
-                s0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, (nuint)i), Decode512(ref cr, i), s0);
-                i += 16;
-            }
-            sum = Vector512.Sum(s0 + s1);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero;
-            for (; i <= n - 16; i += 16)
-            {
-                s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, (nuint)i), Decode256(ref cr, i), s0);
-                s1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, (nuint)(i + 8)), Decode256(ref cr, i + 8), s1);
-            }
-            sum = Vector256.Sum(s0 + s1);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero;
-            for (; i <= n - 8; i += 8)
-            {
-                s0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref xr, (nuint)i), Decode128(ref cr, i), s0);
-                s1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref xr, (nuint)(i + 4)), Decode128(ref cr, i + 4), s1);
-            }
-            sum = Vector128.Sum(s0 + s1);
-        }
+        if (Width512.IsAccelerated)
+            (sum, i) = DotVectors<Vector512<float>, Width512>(ref xr, ref cr, n);
+        else if (Width256.IsAccelerated)
+            (sum, i) = DotVectors<Vector256<float>, Width256>(ref xr, ref cr, n);
+        else if (Width128.IsAccelerated)
+            (sum, i) = DotVectors<Vector128<float>, Width128>(ref xr, ref cr, n);
         for (; i < n; i++)
-            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref xr, i), Unsafe.Add(ref cr, i), sum);
+            sum = float.MultiplyAddEstimate(Unsafe.Add(ref xr, i), Unsafe.Add(ref cr, i), sum);
         return sum;
     }
 
@@ -72,6 +45,7 @@ internal static class QuantizedVector
     /// Σⱼ first[j]·codes[j] and Σⱼ second[j]·codes[j] in one pass, each summed exactly as <see cref="Dot"/> sums it:
     /// scoring a row against two weight vectors then decodes its codes once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float First, float Second) Dot2(ReadOnlySpan<float> first, ReadOnlySpan<float> second, ReadOnlySpan<byte> codes)
     {
         CheckLengths(first.Length, codes.Length);
@@ -79,92 +53,38 @@ internal static class QuantizedVector
         ref float ar = ref MemoryMarshal.GetReference(first);
         ref float br = ref MemoryMarshal.GetReference(second);
         ref byte cr = ref MemoryMarshal.GetReference(codes);
-        int n = codes.Length, i = 0;
+        nuint n = (nuint)codes.Length, i = 0;
         float sumA = 0, sumB = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<float> a0 = Vector512<float>.Zero, a1 = Vector512<float>.Zero, b0 = Vector512<float>.Zero, b1 = Vector512<float>.Zero;
-            for (; i <= n - 32; i += 32)
-            {
-                Vector512<float> q0 = Decode512(ref cr, i), q1 = Decode512(ref cr, i + 16);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ar, (nuint)i), q0, a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ar, (nuint)(i + 16)), q1, a1);
-                b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref br, (nuint)i), q0, b0);
-                b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref br, (nuint)(i + 16)), q1, b1);
-            }
-            if (i <= n - 16)
-            {
-                Vector512<float> q0 = Decode512(ref cr, i);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ar, (nuint)i), q0, a0);
-                b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref br, (nuint)i), q0, b0);
-                i += 16;
-            }
-            sumA = Vector512.Sum(a0 + a1);
-            sumB = Vector512.Sum(b0 + b1);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = Vector256<float>.Zero, b0 = Vector256<float>.Zero, b1 = Vector256<float>.Zero;
-            for (; i <= n - 16; i += 16)
-            {
-                Vector256<float> q0 = Decode256(ref cr, i), q1 = Decode256(ref cr, i + 8);
-                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)i), q0, a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)(i + 8)), q1, a1);
-                b0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref br, (nuint)i), q0, b0);
-                b1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref br, (nuint)(i + 8)), q1, b1);
-            }
-            sumA = Vector256.Sum(a0 + a1);
-            sumB = Vector256.Sum(b0 + b1);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<float> a0 = Vector128<float>.Zero, a1 = Vector128<float>.Zero, b0 = Vector128<float>.Zero, b1 = Vector128<float>.Zero;
-            for (; i <= n - 8; i += 8)
-            {
-                Vector128<float> q0 = Decode128(ref cr, i), q1 = Decode128(ref cr, i + 4);
-                a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref ar, (nuint)i), q0, a0);
-                a1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref ar, (nuint)(i + 4)), q1, a1);
-                b0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref br, (nuint)i), q0, b0);
-                b1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref br, (nuint)(i + 4)), q1, b1);
-            }
-            sumA = Vector128.Sum(a0 + a1);
-            sumB = Vector128.Sum(b0 + b1);
-        }
+        if (Width512.IsAccelerated)
+            (sumA, sumB, i) = Dot2Vectors<Vector512<float>, Width512>(ref ar, ref br, ref cr, n);
+        else if (Width256.IsAccelerated)
+            (sumA, sumB, i) = Dot2Vectors<Vector256<float>, Width256>(ref ar, ref br, ref cr, n);
+        else if (Width128.IsAccelerated)
+            (sumA, sumB, i) = Dot2Vectors<Vector128<float>, Width128>(ref ar, ref br, ref cr, n);
         for (; i < n; i++)
         {
-            sumA = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, i), Unsafe.Add(ref cr, i), sumA);
-            sumB = MathF.FusedMultiplyAdd(Unsafe.Add(ref br, i), Unsafe.Add(ref cr, i), sumB);
+            sumA = float.MultiplyAddEstimate(Unsafe.Add(ref ar, i), Unsafe.Add(ref cr, i), sumA);
+            sumB = float.MultiplyAddEstimate(Unsafe.Add(ref br, i), Unsafe.Add(ref cr, i), sumB);
         }
         return (sumA, sumB);
     }
 
     /// <summary>dense[j] += scale·codes[j]; pass scale·step to add a multiple of the decoded vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAddTo(ReadOnlySpan<byte> codes, float scale, Span<float> dense)
     {
         CheckLengths(dense.Length, codes.Length);
         ref float yr = ref MemoryMarshal.GetReference(dense);
         ref byte cr = ref MemoryMarshal.GetReference(codes);
-        int n = codes.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var s = Vector512.Create(scale);
-            for (; i <= n - 16; i += 16)
-                Vector512.FusedMultiplyAdd(Decode512(ref cr, i), s, Vector512.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var s = Vector256.Create(scale);
-            for (; i <= n - 8; i += 8)
-                Vector256.FusedMultiplyAdd(Decode256(ref cr, i), s, Vector256.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            var s = Vector128.Create(scale);
-            for (; i <= n - 4; i += 4)
-                Vector128.FusedMultiplyAdd(Decode128(ref cr, i), s, Vector128.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
+        nuint n = (nuint)codes.Length, i = 0;
+        if (Width512.IsAccelerated)
+            i = MultiplyAddVectors<Vector512<float>, Width512>(ref cr, scale, ref yr, n);
+        else if (Width256.IsAccelerated)
+            i = MultiplyAddVectors<Vector256<float>, Width256>(ref cr, scale, ref yr, n);
+        else if (Width128.IsAccelerated)
+            i = MultiplyAddVectors<Vector128<float>, Width128>(ref cr, scale, ref yr, n);
         for (; i < n; i++)
-            Unsafe.Add(ref yr, i) = MathF.FusedMultiplyAdd(Unsafe.Add(ref cr, i), scale, Unsafe.Add(ref yr, i));
+            Unsafe.Add(ref yr, i) = float.MultiplyAddEstimate(Unsafe.Add(ref cr, i), scale, Unsafe.Add(ref yr, i));
     }
 
     /// <summary>
@@ -173,6 +93,7 @@ internal static class QuantizedVector
     /// k·(1f / 255) differ by that much for about half of k). False for anything else: a negative value, −0, NaN,
     /// a value between steps or beyond 255 steps. The codes are meaningless when it returns false.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryEncode(ReadOnlySpan<float> values, float step, Span<byte> codes)
     {
         CheckLengths(values.Length, codes.Length);
@@ -180,37 +101,16 @@ internal static class QuantizedVector
             throw new ArgumentOutOfRangeException(nameof(step), step, "The step must be positive and finite.");
         ref float vr = ref MemoryMarshal.GetReference(values);
         ref byte cr = ref MemoryMarshal.GetReference(codes);
-        int width = Vector<float>.Count;
         float inverse = 1f / step;
+        nuint n = (nuint)values.Length, i = 0;
         bool accepted = true;
-        int i = 0;
-        // AVX-512 narrows 16 codes to bytes in one instruction, so its blocks are 16 values (784 = 49 × 16); the
-        // general path narrows in pairs and needs blocks as wide as Vector<byte>.
-        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
-        {
-            Vector512<uint> rejected512 = Vector512<uint>.Zero;
-            for (; i <= values.Length - 16; i += 16)
-            {
-                Vector512<float> value = Vector512.LoadUnsafe(ref vr, (nuint)i);
-                Vector512<int> code = Vector512.ConvertToInt32(value * inverse + Vector512.Create(0.5f));
-                Vector512<float> decoded = Vector512.ConvertToSingle(code) * step;
-                Vector512<uint> distance = (decoded.AsInt32() - value.AsInt32() + Vector512<int>.One).AsUInt32();
-                rejected512 |= Vector512.GreaterThan(code.AsUInt32(), Vector512.Create((uint)MaxCode)) | Vector512.GreaterThan(distance, Vector512.Create(2u));
-                Avx512F.ConvertToVector128Byte(code).StoreUnsafe(ref cr, (nuint)i);
-            }
-            accepted = rejected512 == Vector512<uint>.Zero;
-        }
-        Vector<uint> rejected = Vector<uint>.Zero;
-        for (; i <= values.Length - Vector<byte>.Count; i += Vector<byte>.Count)
-        {
-            var q0 = Encode(Vector.LoadUnsafe(ref vr, (nuint)i), inverse, step, ref rejected);
-            var q1 = Encode(Vector.LoadUnsafe(ref vr, (nuint)(i + width)), inverse, step, ref rejected);
-            var q2 = Encode(Vector.LoadUnsafe(ref vr, (nuint)(i + 2 * width)), inverse, step, ref rejected);
-            var q3 = Encode(Vector.LoadUnsafe(ref vr, (nuint)(i + 3 * width)), inverse, step, ref rejected);
-            Vector.Narrow(Vector.Narrow(q0, q1), Vector.Narrow(q2, q3)).StoreUnsafe(ref cr, (nuint)i);
-        }
-        accepted &= rejected == Vector<uint>.Zero;
-        for (; i < values.Length; i++)
+        if (Width512.IsAccelerated)
+            (accepted, i) = EncodeVectors<Vector512<float>, Width512>(ref vr, inverse, step, ref cr, n);
+        else if (Width256.IsAccelerated)
+            (accepted, i) = EncodeVectors<Vector256<float>, Width256>(ref vr, inverse, step, ref cr, n);
+        else if (Width128.IsAccelerated)
+            (accepted, i) = EncodeVectors<Vector128<float>, Width128>(ref vr, inverse, step, ref cr, n);
+        for (; i < n; i++)
         {
             float value = Unsafe.Add(ref vr, i);
             uint code = (uint)(int)(value * inverse + 0.5f);
@@ -222,34 +122,72 @@ internal static class QuantizedVector
         return accepted;
     }
 
-    // Rounds to the nearest code (values are non-negative when they are valid, so adding ½ and truncating rounds)
-    // and flags lanes whose code is out of range or whose decoded value is more than one float step away.
+    // Two accumulators in flight hide the FMA latency, then one more single vector: the usual feature counts
+    // (784 = 49 × 16) then leave no scalar tail at any width.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<uint> Encode(Vector<float> value, float inverse, float step, ref Vector<uint> rejected)
+    private static (float Sum, nuint End) DotVectors<TVector, TWidth>(ref float x, ref byte codes, nuint n)
+        where TVector : struct where TWidth : struct, IVectorWidth<TVector>
     {
-        Vector<int> code = Vector.ConvertToInt32(value * inverse + new Vector<float>(0.5f));
-        Vector<float> decoded = Vector.ConvertToSingle(code) * step;
-        Vector<uint> distance = Vector.AsVectorUInt32(Vector.AsVectorInt32(decoded) - Vector.AsVectorInt32(value) + Vector<int>.One);
-        rejected |= Vector.GreaterThan(Vector.AsVectorUInt32(code), new Vector<uint>(MaxCode)) | Vector.GreaterThan(distance, new Vector<uint>(2));
-        return Vector.AsVectorUInt32(code);
+        nuint i = 0, width = (nuint)TWidth.Count;
+        TVector s0 = TWidth.Zero, s1 = TWidth.Zero;
+        for (; i + 2 * width <= n; i += 2 * width)
+        {
+            s0 = TWidth.MultiplyAdd(TWidth.Load(ref x, i), TWidth.LoadCodes(ref codes, i), s0);
+            s1 = TWidth.MultiplyAdd(TWidth.Load(ref x, i + width), TWidth.LoadCodes(ref codes, i + width), s1);
+        }
+        if (i + width <= n)
+        {
+            s0 = TWidth.MultiplyAdd(TWidth.Load(ref x, i), TWidth.LoadCodes(ref codes, i), s0);
+            i += width;
+        }
+        return (TWidth.Sum(TWidth.Add(s0, s1)), i);
     }
 
-    // Codes [i, i + width) as floats. Codes are below 256, so the signed int conversion (one instruction, unlike the
-    // unsigned one before AVX-512) is exact.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Decode512(ref byte codes, int i) =>
-        Vector512.ConvertToSingle(Vector512.WidenLower(Vector512.WidenLower(
-            Vector128.LoadUnsafe(ref codes, (nuint)i).ToVector256Unsafe().ToVector512Unsafe()).AsInt16()));
+    private static (float First, float Second, nuint End) Dot2Vectors<TVector, TWidth>(ref float a, ref float b, ref byte codes, nuint n)
+        where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        nuint i = 0, width = (nuint)TWidth.Count;
+        TVector a0 = TWidth.Zero, a1 = TWidth.Zero, b0 = TWidth.Zero, b1 = TWidth.Zero;
+        for (; i + 2 * width <= n; i += 2 * width)
+        {
+            TVector q0 = TWidth.LoadCodes(ref codes, i), q1 = TWidth.LoadCodes(ref codes, i + width);
+            a0 = TWidth.MultiplyAdd(TWidth.Load(ref a, i), q0, a0);
+            a1 = TWidth.MultiplyAdd(TWidth.Load(ref a, i + width), q1, a1);
+            b0 = TWidth.MultiplyAdd(TWidth.Load(ref b, i), q0, b0);
+            b1 = TWidth.MultiplyAdd(TWidth.Load(ref b, i + width), q1, b1);
+        }
+        if (i + width <= n)
+        {
+            TVector q0 = TWidth.LoadCodes(ref codes, i);
+            a0 = TWidth.MultiplyAdd(TWidth.Load(ref a, i), q0, a0);
+            b0 = TWidth.MultiplyAdd(TWidth.Load(ref b, i), q0, b0);
+            i += width;
+        }
+        return (TWidth.Sum(TWidth.Add(a0, a1)), TWidth.Sum(TWidth.Add(b0, b1)), i);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Decode256(ref byte codes, int i) =>
-        Vector256.ConvertToSingle(Vector256.WidenLower(Vector256.WidenLower(
-            Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref codes, i))).AsByte().ToVector256Unsafe()).AsInt16()));
+    private static nuint MultiplyAddVectors<TVector, TWidth>(ref byte codes, float scale, ref float y, nuint n)
+        where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        nuint i = 0, width = (nuint)TWidth.Count;
+        TVector s = TWidth.Create(scale);
+        for (; i + width <= n; i += width)
+            TWidth.Store(TWidth.MultiplyAdd(TWidth.LoadCodes(ref codes, i), s, TWidth.Load(ref y, i)), ref y, i);
+        return i;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Decode128(ref byte codes, int i) =>
-        Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(
-            Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref codes, i))).AsByte()).AsInt16()));
+    private static (bool Accepted, nuint End) EncodeVectors<TVector, TWidth>(ref float values, float inverse, float step, ref byte codes, nuint n)
+        where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        nuint i = 0, width = (nuint)TWidth.Count;
+        TVector rejected = TWidth.Zero;
+        for (; i + width <= n; i += width)
+            rejected = TWidth.BitwiseOr(rejected, TWidth.StoreCodes(TWidth.Load(ref values, i), inverse, step, ref codes, i));
+        return (!TWidth.AnyBitSet(rejected), i);
+    }
 
     private static void CheckLengths(int denseLength, int codeLength)
     {

@@ -1,0 +1,171 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MlNet.Mlp.Kernels;
+
+/// <summary>
+/// The loop drivers of the elementwise kernels, one per shape of loop: whole vectors of the widest width the
+/// hardware accelerates, then a scalar tail, calling the operator (<see cref="IUnaryOperator"/> and its siblings)
+/// for each. Outputs may be the same span as an input (in place); otherwise they must not overlap.
+/// </summary>
+/// <remarks>
+/// An element's result depends only on the operator, never on the width or on whether it fell in the tail, so a
+/// caller may split a span into chunks (threads do, at multiples of 64 elements) and get the same bits. Compiled
+/// fully optimised on first call: tier-0 code of a vector loop is several times slower, and a training run's first
+/// epoch should not pay for it.
+/// </remarks>
+internal static class ElementwiseLoops
+{
+    /// <summary>destination[i] = op(x[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Map<TOp>(in TOp op, ReadOnlySpan<float> x, Span<float> destination) where TOp : struct, IUnaryOperator
+    {
+        CheckDestination(x.Length, destination.Length);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float dr = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)x.Length, i = 0;
+        if (Width512.IsAccelerated)
+            i = MapVectors<TOp, Vector512<float>, Width512>(op, ref xr, ref dr, n);
+        else if (Width256.IsAccelerated)
+            i = MapVectors<TOp, Vector256<float>, Width256>(op, ref xr, ref dr, n);
+        else if (Width128.IsAccelerated)
+            i = MapVectors<TOp, Vector128<float>, Width128>(op, ref xr, ref dr, n);
+        for (; i < n; i++)
+            Unsafe.Add(ref dr, i) = op.Invoke(Unsafe.Add(ref xr, i));
+    }
+
+    /// <summary>destination[i] = op(x[i], y[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Map<TOp>(in TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) where TOp : struct, IBinaryOperator
+    {
+        if (y.Length != x.Length)
+            throw new ArgumentException($"Input lengths differ: {x.Length} and {y.Length}.");
+        CheckDestination(x.Length, destination.Length);
+        MapInline(op, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(destination), (nuint)x.Length);
+    }
+
+    /// <summary>
+    /// <see cref="Map{TOp}(in TOp, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> on <paramref name="n"/>
+    /// elements at raw references, inlined into its caller: for the short rows of a GEMM tile's epilogue.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MapInline<TOp>(in TOp op, ref float x, ref float y, ref float destination, nuint n) where TOp : struct, IBinaryOperator
+    {
+        nuint i = 0;
+        if (Width512.IsAccelerated)
+            i = MapVectors<TOp, Vector512<float>, Width512>(op, ref x, ref y, ref destination, n);
+        else if (Width256.IsAccelerated)
+            i = MapVectors<TOp, Vector256<float>, Width256>(op, ref x, ref y, ref destination, n);
+        else if (Width128.IsAccelerated)
+            i = MapVectors<TOp, Vector128<float>, Width128>(op, ref x, ref y, ref destination, n);
+        for (; i < n; i++)
+            Unsafe.Add(ref destination, i) = op.Invoke(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i));
+    }
+
+    /// <summary>(w[i], s[i]) = op(w[i], g[i], s[i]): one fused pass over parameters, gradient and state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Update<TOp>(in TOp op, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> state) where TOp : struct, IParameterUpdate
+    {
+        CheckUpdateLengths(parameters.Length, gradient.Length, state.Length);
+        ref float wr = ref MemoryMarshal.GetReference(parameters);
+        ref float gr = ref MemoryMarshal.GetReference(gradient);
+        ref float sr = ref MemoryMarshal.GetReference(state);
+        nuint n = (nuint)parameters.Length, i = 0;
+        if (Width512.IsAccelerated)
+            i = UpdateVectors<TOp, Vector512<float>, Width512>(op, ref wr, ref gr, ref sr, n);
+        else if (Width256.IsAccelerated)
+            i = UpdateVectors<TOp, Vector256<float>, Width256>(op, ref wr, ref gr, ref sr, n);
+        else if (Width128.IsAccelerated)
+            i = UpdateVectors<TOp, Vector128<float>, Width128>(op, ref wr, ref gr, ref sr, n);
+        for (; i < n; i++)
+            (Unsafe.Add(ref wr, i), Unsafe.Add(ref sr, i)) = op.Invoke(Unsafe.Add(ref wr, i), Unsafe.Add(ref gr, i), Unsafe.Add(ref sr, i));
+    }
+
+    /// <summary>(w[i], s[i], t[i]) = op(w[i], g[i], s[i], t[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Update<TOp>(in TOp op, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> first, Span<float> second)
+        where TOp : struct, IParameterUpdateWithTwoStates
+    {
+        CheckUpdateLengths(parameters.Length, gradient.Length, first.Length);
+        CheckUpdateLengths(parameters.Length, gradient.Length, second.Length);
+        ref float wr = ref MemoryMarshal.GetReference(parameters);
+        ref float gr = ref MemoryMarshal.GetReference(gradient);
+        ref float sr = ref MemoryMarshal.GetReference(first);
+        ref float tr = ref MemoryMarshal.GetReference(second);
+        nuint n = (nuint)parameters.Length, i = 0;
+        if (Width512.IsAccelerated)
+            i = UpdateVectors<TOp, Vector512<float>, Width512>(op, ref wr, ref gr, ref sr, ref tr, n);
+        else if (Width256.IsAccelerated)
+            i = UpdateVectors<TOp, Vector256<float>, Width256>(op, ref wr, ref gr, ref sr, ref tr, n);
+        else if (Width128.IsAccelerated)
+            i = UpdateVectors<TOp, Vector128<float>, Width128>(op, ref wr, ref gr, ref sr, ref tr, n);
+        for (; i < n; i++)
+        {
+            (Unsafe.Add(ref wr, i), Unsafe.Add(ref sr, i), Unsafe.Add(ref tr, i)) =
+                op.Invoke(Unsafe.Add(ref wr, i), Unsafe.Add(ref gr, i), Unsafe.Add(ref sr, i), Unsafe.Add(ref tr, i));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint MapVectors<TOp, TVector, TWidth>(in TOp op, ref float x, ref float destination, nuint n)
+        where TOp : struct, IUnaryOperator where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        nuint i = 0, width = (nuint)TWidth.Count;
+        for (; i + width <= n; i += width)
+            TWidth.Store(op.Invoke<TVector, TWidth>(TWidth.Load(ref x, i)), ref destination, i);
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint MapVectors<TOp, TVector, TWidth>(in TOp op, ref float x, ref float y, ref float destination, nuint n)
+        where TOp : struct, IBinaryOperator where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        nuint i = 0, width = (nuint)TWidth.Count;
+        for (; i + width <= n; i += width)
+            TWidth.Store(op.Invoke<TVector, TWidth>(TWidth.Load(ref x, i), TWidth.Load(ref y, i)), ref destination, i);
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint UpdateVectors<TOp, TVector, TWidth>(in TOp op, ref float w, ref float g, ref float s, nuint n)
+        where TOp : struct, IParameterUpdate where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        nuint i = 0, width = (nuint)TWidth.Count;
+        for (; i + width <= n; i += width)
+        {
+            (TVector parameter, TVector state) = op.Invoke<TVector, TWidth>(TWidth.Load(ref w, i), TWidth.Load(ref g, i), TWidth.Load(ref s, i));
+            TWidth.Store(parameter, ref w, i);
+            TWidth.Store(state, ref s, i);
+        }
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint UpdateVectors<TOp, TVector, TWidth>(in TOp op, ref float w, ref float g, ref float s, ref float t, nuint n)
+        where TOp : struct, IParameterUpdateWithTwoStates where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        nuint i = 0, width = (nuint)TWidth.Count;
+        for (; i + width <= n; i += width)
+        {
+            (TVector parameter, TVector first, TVector second) =
+                op.Invoke<TVector, TWidth>(TWidth.Load(ref w, i), TWidth.Load(ref g, i), TWidth.Load(ref s, i), TWidth.Load(ref t, i));
+            TWidth.Store(parameter, ref w, i);
+            TWidth.Store(first, ref s, i);
+            TWidth.Store(second, ref t, i);
+        }
+        return i;
+    }
+
+    internal static void CheckDestination(int sourceLength, int destinationLength)
+    {
+        if (destinationLength < sourceLength)
+            throw new ArgumentException($"Destination length {destinationLength} is shorter than source length {sourceLength}.");
+    }
+
+    private static void CheckUpdateLengths(int parameters, int gradient, int state)
+    {
+        if (gradient != parameters || state != parameters)
+            throw new ArgumentException($"Parameter ({parameters}), gradient ({gradient}) and optimiser state ({state}) lengths must match.");
+    }
+}

@@ -1,0 +1,210 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MlNet.Mlp.Kernels;
+
+/// <summary>
+/// One SIMD width (512, 256 or 128 bits of floats) as a set of static operations, so that a kernel loop or an
+/// elementwise operator is written once, generic over the width, and the JIT specialises it for each: the loop
+/// drivers (<see cref="ElementwiseLoops"/>, <see cref="QuantizedVector"/>) pick the widest width the hardware
+/// accelerates and finish with a scalar tail. Every member is the same-named <c>Vector512</c>/<c>Vector256</c>/
+/// <c>Vector128</c> operation, so an element's result does not depend on the width that computed it.
+/// </summary>
+/// <typeparam name="TVector">The vector type, e.g. <see cref="Vector512{T}"/> of float.</typeparam>
+internal interface IVectorWidth<TVector> where TVector : struct
+{
+    /// <summary>Whether the hardware runs vectors of this width natively.</summary>
+    static abstract bool IsAccelerated { get; }
+
+    /// <summary>Floats per vector.</summary>
+    static abstract int Count { get; }
+
+    static abstract TVector Zero { get; }
+    static abstract TVector Create(float value);
+    static abstract TVector Load(ref float source, nuint index);
+    static abstract void Store(TVector value, ref float destination, nuint index);
+    static abstract TVector Add(TVector x, TVector y);
+    static abstract TVector Subtract(TVector x, TVector y);
+    static abstract TVector Multiply(TVector x, TVector y);
+    static abstract TVector Divide(TVector x, TVector y);
+
+    /// <summary>x·y + addend: one fused instruction where the hardware has FMA, a multiply and an add elsewhere
+    /// (matching <see cref="float.MultiplyAddEstimate"/> in scalar tails).</summary>
+    static abstract TVector MultiplyAdd(TVector x, TVector y, TVector addend);
+
+    /// <summary>IEEE maximum and minimum, as <see cref="MathF.Max"/> and <see cref="MathF.Min"/>.</summary>
+    static abstract TVector Max(TVector x, TVector y);
+    static abstract TVector Min(TVector x, TVector y);
+    static abstract TVector Abs(TVector x);
+    static abstract TVector Sqrt(TVector x);
+
+    /// <summary>Lane masks: all bits set where the comparison holds, else zero.</summary>
+    static abstract TVector GreaterThan(TVector x, TVector y);
+    static abstract TVector GreaterThanOrEqual(TVector x, TVector y);
+    static abstract TVector LessThan(TVector x, TVector y);
+    static abstract TVector ConditionalSelect(TVector mask, TVector whenTrue, TVector whenFalse);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract float Sum(TVector x);
+
+    /// <summary><see cref="Count"/> byte codes from <paramref name="codes"/> + <paramref name="index"/>, as floats.</summary>
+    static abstract TVector LoadCodes(ref byte codes, nuint index);
+
+    /// <summary>
+    /// Stores code round(v·<paramref name="inverse"/>) of each lane v of <paramref name="values"/> as a byte at
+    /// <paramref name="codes"/> + <paramref name="index"/>, and returns a mask of the lanes that are not such a code
+    /// times <paramref name="step"/>: a code above 255, or a decoded value more than one float step away from v
+    /// (so also negative values, −0, NaN and infinities). See <see cref="QuantizedVector.TryEncode"/>.
+    /// </summary>
+    static abstract TVector StoreCodes(TVector values, float inverse, float step, ref byte codes, nuint index);
+
+    static abstract TVector BitwiseOr(TVector x, TVector y);
+
+    /// <summary>Whether any bit of any lane is set.</summary>
+    static abstract bool AnyBitSet(TVector x);
+}
+
+/// <summary>AVX-512 (and any 512-bit SIMD): 16 floats.</summary>
+internal readonly struct Width512 : IVectorWidth<Vector512<float>>
+{
+    public static bool IsAccelerated => Vector512.IsHardwareAccelerated;
+    public static int Count => Vector512<float>.Count;
+    public static Vector512<float> Zero => Vector512<float>.Zero;
+    public static Vector512<float> Create(float value) => Vector512.Create(value);
+    public static Vector512<float> Load(ref float source, nuint index) => Vector512.LoadUnsafe(ref source, index);
+    public static void Store(Vector512<float> value, ref float destination, nuint index) => value.StoreUnsafe(ref destination, index);
+    public static Vector512<float> Add(Vector512<float> x, Vector512<float> y) => x + y;
+    public static Vector512<float> Subtract(Vector512<float> x, Vector512<float> y) => x - y;
+    public static Vector512<float> Multiply(Vector512<float> x, Vector512<float> y) => x * y;
+    public static Vector512<float> Divide(Vector512<float> x, Vector512<float> y) => x / y;
+    public static Vector512<float> MultiplyAdd(Vector512<float> x, Vector512<float> y, Vector512<float> addend) => Vector512.MultiplyAddEstimate(x, y, addend);
+    public static Vector512<float> Max(Vector512<float> x, Vector512<float> y) => Vector512.Max(x, y);
+    public static Vector512<float> Min(Vector512<float> x, Vector512<float> y) => Vector512.Min(x, y);
+    public static Vector512<float> Abs(Vector512<float> x) => Vector512.Abs(x);
+    public static Vector512<float> Sqrt(Vector512<float> x) => Vector512.Sqrt(x);
+    public static Vector512<float> GreaterThan(Vector512<float> x, Vector512<float> y) => Vector512.GreaterThan(x, y);
+    public static Vector512<float> GreaterThanOrEqual(Vector512<float> x, Vector512<float> y) => Vector512.GreaterThanOrEqual(x, y);
+    public static Vector512<float> LessThan(Vector512<float> x, Vector512<float> y) => Vector512.LessThan(x, y);
+    public static Vector512<float> ConditionalSelect(Vector512<float> mask, Vector512<float> whenTrue, Vector512<float> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
+    public static float Sum(Vector512<float> x) => Vector512.Sum(x);
+
+    // Codes are below 256, so the signed int conversion (one instruction, unlike the unsigned one) is exact.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadCodes(ref byte codes, nuint index) =>
+        Vector512.ConvertToSingle(Vector512.WidenLower(Vector512.WidenLower(
+            Vector128.LoadUnsafe(ref codes, index).ToVector256Unsafe().ToVector512Unsafe()).AsInt16()));
+
+    // Valid values are non-negative, so adding ½ and truncating rounds; a lane's distance is counted in float steps
+    // (the difference of the bit patterns) so that k·step and k/(1/step) both pass.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> StoreCodes(Vector512<float> values, float inverse, float step, ref byte codes, nuint index)
+    {
+        Vector512<int> code = Vector512.ConvertToInt32(values * inverse + Vector512.Create(0.5f));
+        Vector512<float> decoded = Vector512.ConvertToSingle(code) * step;
+        Vector512<uint> distance = (decoded.AsInt32() - values.AsInt32() + Vector512<int>.One).AsUInt32();
+        Vector512<uint> rejected = Vector512.GreaterThan(code.AsUInt32(), Vector512.Create((uint)QuantizedVector.MaxCode))
+            | Vector512.GreaterThan(distance, Vector512.Create(2u));
+        // AVX-512 narrows 16 ints to bytes in one instruction.
+        if (Avx512F.IsSupported)
+            Avx512F.ConvertToVector128Byte(code).StoreUnsafe(ref codes, index);
+        else
+            Vector512.Narrow(Vector512.Narrow(code, code), Vector512<short>.Zero).GetLower().GetLower().AsByte().StoreUnsafe(ref codes, index);
+        return rejected.AsSingle();
+    }
+
+    public static Vector512<float> BitwiseOr(Vector512<float> x, Vector512<float> y) => x | y;
+    public static bool AnyBitSet(Vector512<float> x) => x.AsUInt32() != Vector512<uint>.Zero;
+}
+
+/// <summary>AVX2 (and any 256-bit SIMD): 8 floats.</summary>
+internal readonly struct Width256 : IVectorWidth<Vector256<float>>
+{
+    public static bool IsAccelerated => Vector256.IsHardwareAccelerated;
+    public static int Count => Vector256<float>.Count;
+    public static Vector256<float> Zero => Vector256<float>.Zero;
+    public static Vector256<float> Create(float value) => Vector256.Create(value);
+    public static Vector256<float> Load(ref float source, nuint index) => Vector256.LoadUnsafe(ref source, index);
+    public static void Store(Vector256<float> value, ref float destination, nuint index) => value.StoreUnsafe(ref destination, index);
+    public static Vector256<float> Add(Vector256<float> x, Vector256<float> y) => x + y;
+    public static Vector256<float> Subtract(Vector256<float> x, Vector256<float> y) => x - y;
+    public static Vector256<float> Multiply(Vector256<float> x, Vector256<float> y) => x * y;
+    public static Vector256<float> Divide(Vector256<float> x, Vector256<float> y) => x / y;
+    public static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> addend) => Vector256.MultiplyAddEstimate(x, y, addend);
+    public static Vector256<float> Max(Vector256<float> x, Vector256<float> y) => Vector256.Max(x, y);
+    public static Vector256<float> Min(Vector256<float> x, Vector256<float> y) => Vector256.Min(x, y);
+    public static Vector256<float> Abs(Vector256<float> x) => Vector256.Abs(x);
+    public static Vector256<float> Sqrt(Vector256<float> x) => Vector256.Sqrt(x);
+    public static Vector256<float> GreaterThan(Vector256<float> x, Vector256<float> y) => Vector256.GreaterThan(x, y);
+    public static Vector256<float> GreaterThanOrEqual(Vector256<float> x, Vector256<float> y) => Vector256.GreaterThanOrEqual(x, y);
+    public static Vector256<float> LessThan(Vector256<float> x, Vector256<float> y) => Vector256.LessThan(x, y);
+    public static Vector256<float> ConditionalSelect(Vector256<float> mask, Vector256<float> whenTrue, Vector256<float> whenFalse) => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+    public static float Sum(Vector256<float> x) => Vector256.Sum(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadCodes(ref byte codes, nuint index) =>
+        Vector256.ConvertToSingle(Vector256.WidenLower(Vector256.WidenLower(
+            Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref codes, index))).AsByte().ToVector256Unsafe()).AsInt16()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> StoreCodes(Vector256<float> values, float inverse, float step, ref byte codes, nuint index)
+    {
+        Vector256<int> code = Vector256.ConvertToInt32(values * inverse + Vector256.Create(0.5f));
+        Vector256<float> decoded = Vector256.ConvertToSingle(code) * step;
+        Vector256<uint> distance = (decoded.AsInt32() - values.AsInt32() + Vector256<int>.One).AsUInt32();
+        Vector256<uint> rejected = Vector256.GreaterThan(code.AsUInt32(), Vector256.Create((uint)QuantizedVector.MaxCode))
+            | Vector256.GreaterThan(distance, Vector256.Create(2u));
+        Vector256<byte> bytes = Vector256.Narrow(Vector256.Narrow(code, code), Vector256<short>.Zero).AsByte();
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref codes, index), bytes.AsUInt64().ToScalar());
+        return rejected.AsSingle();
+    }
+
+    public static Vector256<float> BitwiseOr(Vector256<float> x, Vector256<float> y) => x | y;
+    public static bool AnyBitSet(Vector256<float> x) => x.AsUInt32() != Vector256<uint>.Zero;
+}
+
+/// <summary>SSE, NEON (any 128-bit SIMD): 4 floats.</summary>
+internal readonly struct Width128 : IVectorWidth<Vector128<float>>
+{
+    public static bool IsAccelerated => Vector128.IsHardwareAccelerated;
+    public static int Count => Vector128<float>.Count;
+    public static Vector128<float> Zero => Vector128<float>.Zero;
+    public static Vector128<float> Create(float value) => Vector128.Create(value);
+    public static Vector128<float> Load(ref float source, nuint index) => Vector128.LoadUnsafe(ref source, index);
+    public static void Store(Vector128<float> value, ref float destination, nuint index) => value.StoreUnsafe(ref destination, index);
+    public static Vector128<float> Add(Vector128<float> x, Vector128<float> y) => x + y;
+    public static Vector128<float> Subtract(Vector128<float> x, Vector128<float> y) => x - y;
+    public static Vector128<float> Multiply(Vector128<float> x, Vector128<float> y) => x * y;
+    public static Vector128<float> Divide(Vector128<float> x, Vector128<float> y) => x / y;
+    public static Vector128<float> MultiplyAdd(Vector128<float> x, Vector128<float> y, Vector128<float> addend) => Vector128.MultiplyAddEstimate(x, y, addend);
+    public static Vector128<float> Max(Vector128<float> x, Vector128<float> y) => Vector128.Max(x, y);
+    public static Vector128<float> Min(Vector128<float> x, Vector128<float> y) => Vector128.Min(x, y);
+    public static Vector128<float> Abs(Vector128<float> x) => Vector128.Abs(x);
+    public static Vector128<float> Sqrt(Vector128<float> x) => Vector128.Sqrt(x);
+    public static Vector128<float> GreaterThan(Vector128<float> x, Vector128<float> y) => Vector128.GreaterThan(x, y);
+    public static Vector128<float> GreaterThanOrEqual(Vector128<float> x, Vector128<float> y) => Vector128.GreaterThanOrEqual(x, y);
+    public static Vector128<float> LessThan(Vector128<float> x, Vector128<float> y) => Vector128.LessThan(x, y);
+    public static Vector128<float> ConditionalSelect(Vector128<float> mask, Vector128<float> whenTrue, Vector128<float> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
+    public static float Sum(Vector128<float> x) => Vector128.Sum(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadCodes(ref byte codes, nuint index) =>
+        Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(
+            Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref codes, index))).AsByte()).AsInt16()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> StoreCodes(Vector128<float> values, float inverse, float step, ref byte codes, nuint index)
+    {
+        Vector128<int> code = Vector128.ConvertToInt32(values * inverse + Vector128.Create(0.5f));
+        Vector128<float> decoded = Vector128.ConvertToSingle(code) * step;
+        Vector128<uint> distance = (decoded.AsInt32() - values.AsInt32() + Vector128<int>.One).AsUInt32();
+        Vector128<uint> rejected = Vector128.GreaterThan(code.AsUInt32(), Vector128.Create((uint)QuantizedVector.MaxCode))
+            | Vector128.GreaterThan(distance, Vector128.Create(2u));
+        Vector128<byte> bytes = Vector128.Narrow(Vector128.Narrow(code, code), Vector128<short>.Zero).AsByte();
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref codes, index), bytes.AsUInt32().ToScalar());
+        return rejected.AsSingle();
+    }
+
+    public static Vector128<float> BitwiseOr(Vector128<float> x, Vector128<float> y) => x | y;
+    public static bool AnyBitSet(Vector128<float> x) => x.AsUInt32() != Vector128<uint>.Zero;
+}
