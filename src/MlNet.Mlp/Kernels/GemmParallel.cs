@@ -2,13 +2,13 @@ namespace MlNet.Mlp.Kernels;
 
 /// <summary>
 /// Splits C into a grid of rectangles and computes them on up to the requested number of threads: the calling
-/// thread plus thread-pool workers that claim rectangles from a shared counter.
+/// thread and its <see cref="WorkerTeam"/>, which claim rectangles from a shared counter.
 /// </summary>
 /// <remarks>
 /// <para>Only the output is partitioned; every rectangle runs the full depth reduction in the fixed order of
 /// <see cref="GemmDriver{TKernel}"/>, so C is bit-identical for any thread count and any claiming order.</para>
-/// <para>Lighter than Parallel.For: no delegate, closure or allocation per call, and the caller works instead of
-/// waiting, so a helper that starts late simply finds less (or nothing) to do.</para>
+/// <para>No delegate, closure or allocation per call, and the caller works instead of waiting, so a worker that
+/// starts late simply finds less (or nothing) to do.</para>
 /// </remarks>
 internal static unsafe class GemmParallel
 {
@@ -44,7 +44,23 @@ internal static unsafe class GemmParallel
             computeRectangle(op, 0, op.M, 0, op.N);
             return;
         }
-        GemmParallelJob.ForCurrentThread().Run(op, grid, Math.Min(threads, grid.Count), computeRectangle);
+        var job = new RectangleJob(op, grid, computeRectangle);
+        WorkerTeam.ForCurrentThread().Run(threads, grid.Count, &job, &RectangleJob.Compute);
+    }
+
+    private readonly struct RectangleJob(GemmOperands operands, RectangleGrid grid,
+        delegate*<in GemmOperands, int, int, int, int, void> computeRectangle)
+    {
+        private readonly GemmOperands operands = operands;
+        private readonly RectangleGrid grid = grid;
+        private readonly delegate*<in GemmOperands, int, int, int, int, void> computeRectangle = computeRectangle;
+
+        public static void Compute(void* state, int rectangle)
+        {
+            ref readonly RectangleJob job = ref *(RectangleJob*)state;
+            job.grid.GetBounds(rectangle, out int rowStart, out int rowEnd, out int colStart, out int colEnd);
+            job.computeRectangle(job.operands, rowStart, rowEnd, colStart, colEnd);
+        }
     }
 }
 
@@ -111,125 +127,5 @@ internal readonly struct RectangleGrid
         rowEnd = Math.Min(M, rowStart + RowsPerRectangle);
         colStart = column * ColumnsPerRectangle;
         colEnd = Math.Min(N, colStart + ColumnsPerRectangle);
-    }
-}
-
-/// <summary>
-/// The parallel state of one calling thread: the product in flight and the helpers it offers work to. Reused
-/// by every parallel call from that thread, so the hot path allocates nothing.
-/// </summary>
-/// <remarks>
-/// A helper that the thread pool starts late must never wander into a later product. So the caller, once every
-/// rectangle is done, revokes the offers no helper has taken, and waits (briefly: they find no work left) only
-/// for the helpers that did take one to finish. Waiting is a spin: what remains at that point is at most one rectangle per
-/// helper.
-/// </remarks>
-internal sealed unsafe class GemmParallelJob
-{
-    [ThreadStatic]
-    private static GemmParallelJob? current;
-
-    private GemmHelper[] helpers = [];
-    private GemmOperands operands;
-    private RectangleGrid grid;
-    private delegate*<in GemmOperands, int, int, int, int, void> computeRectangle;
-    private int nextRectangle;
-    private int completedRectangles;
-    private int finishedHelpers;
-
-    /// <summary>The calling thread's job.</summary>
-    public static GemmParallelJob ForCurrentThread() => current ??= new GemmParallelJob();
-
-    /// <summary>Computes every rectangle of <paramref name="grid"/> on up to <paramref name="threads"/> threads.</summary>
-    public void Run(in GemmOperands op, RectangleGrid grid, int threads,
-        delegate*<in GemmOperands, int, int, int, int, void> computeRectangle)
-    {
-        operands = op;
-        this.grid = grid;
-        this.computeRectangle = computeRectangle;
-        nextRectangle = 0;
-        completedRectangles = 0;
-        finishedHelpers = 0;
-        EnsureHelpers(threads - 1);
-        for (int i = 0; i < threads - 1; i++)
-            helpers[i].Offer(this);
-
-        ComputeClaimedRectangles();
-        SpinUntil(ref completedRectangles, grid.Count);
-        int helpersThatTookPart = 0;
-        for (int i = 0; i < threads - 1; i++)
-        {
-            if (!helpers[i].Revoke(this))
-                helpersThatTookPart++;
-        }
-        SpinUntil(ref finishedHelpers, helpersThatTookPart);
-    }
-
-    /// <summary>
-    /// Called by a helper that took this job's offer; the final increment is its last touch of the job.
-    /// </summary>
-    public void Participate()
-    {
-        ComputeClaimedRectangles();
-        Interlocked.Increment(ref finishedHelpers);
-    }
-
-    private void ComputeClaimedRectangles()
-    {
-        int index;
-        while ((index = Interlocked.Increment(ref nextRectangle) - 1) < grid.Count)
-        {
-            grid.GetBounds(index, out int rowStart, out int rowEnd, out int colStart, out int colEnd);
-            computeRectangle(operands, rowStart, rowEnd, colStart, colEnd);
-            Interlocked.Increment(ref completedRectangles);
-        }
-    }
-
-    private void EnsureHelpers(int count)
-    {
-        if (helpers.Length >= count)
-            return;
-        var grown = new GemmHelper[count];
-        helpers.CopyTo(grown, 0);
-        for (int i = helpers.Length; i < count; i++)
-            grown[i] = new GemmHelper();
-        helpers = grown;
-    }
-
-    private static void SpinUntil(ref int counter, int value)
-    {
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref counter) != value)
-            spinner.SpinOnce(sleep1Threshold: -1);
-    }
-}
-
-/// <summary>
-/// A thread-pool work item that runs whatever job it was last offered, if that offer was not revoked first.
-/// At most one instance of it is queued at a time: an offer made while it is still queued is simply picked up
-/// when it runs.
-/// </summary>
-internal sealed class GemmHelper : IThreadPoolWorkItem
-{
-    private GemmParallelJob? offer;
-    private int isQueued;
-
-    public void Offer(GemmParallelJob job)
-    {
-        Volatile.Write(ref offer, job);
-        if (Interlocked.Exchange(ref isQueued, 1) == 0)
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-    }
-
-    /// <summary>Withdraws the offer; false when a thread had already taken it (and so takes part).</summary>
-    public bool Revoke(GemmParallelJob job) => Interlocked.CompareExchange(ref offer, null, job) == job;
-
-    public void Execute()
-    {
-        // Clear the flag before taking the offer: an offer made after this point queues a fresh run, one made
-        // before it is taken here.
-        Volatile.Write(ref isQueued, 0);
-        GemmParallelJob? job = Interlocked.Exchange(ref offer, null);
-        job?.Participate();
     }
 }
