@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNet.Mlp.Kernels;
 
 /// <summary>
@@ -34,29 +36,47 @@ public static class Gemm
     /// Small products run on the calling thread; the result does not depend on this value.</param>
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-        Span<float> c, int ldc, bool accumulate, int numberOfThreads = 1)
+        Span<float> c, int ldc, bool accumulate, int numberOfThreads = 1) =>
+        Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, new NoEpilogue(), numberOfThreads);
+
+    /// <summary>
+    /// <see cref="Multiply"/>, then <paramref name="epilogue"/> on every tile of C once its product is complete (see
+    /// <see cref="IGemmEpilogue"/>); without <paramref name="accumulate"/> the result is that of the product followed
+    /// by a separate elementwise pass over C.
+    /// </summary>
+    internal static void Multiply<TEpilogue>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        Span<float> c, int ldc, bool accumulate, in TEpilogue epilogue, int numberOfThreads)
+        where TEpilogue : struct, IGemmEpilogue
     {
         // The kernel depends only on the hardware and n, never on the thread count, so determinism holds.
         if (MicroKernel512Narrow.IsSupported && n <= MicroKernel512Narrow.Columns)
-            Multiply<MicroKernel512Narrow>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
+            Multiply<MicroKernel512Narrow, TEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue, numberOfThreads);
         else if (MicroKernel512.IsSupported)
-            Multiply<MicroKernel512>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
+            Multiply<MicroKernel512, TEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue, numberOfThreads);
         else if (MicroKernel256.IsSupported)
-            Multiply<MicroKernel256>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
+            Multiply<MicroKernel256, TEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue, numberOfThreads);
         else if (MicroKernel128.IsSupported)
-            Multiply<MicroKernel128>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
+            Multiply<MicroKernel128, TEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue, numberOfThreads);
         else
-            Multiply<MicroKernelScalar>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, numberOfThreads);
+            Multiply<MicroKernelScalar, TEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue, numberOfThreads);
     }
 
     /// <summary>
     /// <see cref="Multiply"/> with an explicit micro-kernel, so tests can exercise the narrower fallbacks on
     /// hardware that would pick a wider one.
     /// </summary>
-    internal static unsafe void Multiply<TKernel>(bool transposeA, bool transposeB, int m, int n, int k,
+    internal static void Multiply<TKernel>(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate, int numberOfThreads)
-        where TKernel : struct, IGemmMicroKernel
+        where TKernel : struct, IGemmMicroKernel =>
+        Multiply<TKernel, NoEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, new NoEpilogue(), numberOfThreads);
+
+    /// <summary><see cref="Multiply{TEpilogue}"/> with an explicit micro-kernel.</summary>
+    internal static unsafe void Multiply<TKernel, TEpilogue>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        Span<float> c, int ldc, bool accumulate, in TEpilogue epilogue, int numberOfThreads)
+        where TKernel : struct, IGemmMicroKernel where TEpilogue : struct, IGemmEpilogue
     {
         ValidateShape(m, n, k);
         ValidateMatrix(nameof(a), a.Length, transposeA ? k : m, transposeA ? m : k, lda);
@@ -68,6 +88,8 @@ public static class Gemm
         {
             if (!accumulate)
                 ClearRows(c, m, n, ldc);
+            fixed (float* cPointer = c)
+                Unsafe.AsRef(in epilogue).Apply(cPointer, ldc, 0, 0, m, n);
             return;
         }
         int threads = numberOfThreads <= 0 ? Environment.ProcessorCount : numberOfThreads;
@@ -76,8 +98,8 @@ public static class Gemm
         fixed (float* cPointer = c)
         {
             var operands = new GemmOperands(transposeA, transposeB, m, n, k, aPointer, lda, bPointer, ldb,
-                cPointer, ldc, accumulate);
-            GemmParallel.Run(operands, threads, TKernel.Rows, TKernel.Columns, &GemmDriver<TKernel>.ComputeRectangle);
+                cPointer, ldc, accumulate, Unsafe.AsPointer(ref Unsafe.AsRef(in epilogue)));
+            GemmParallel.Run(operands, threads, TKernel.Rows, TKernel.Columns, &GemmDriver<TKernel, TEpilogue>.ComputeRectangle);
         }
     }
 

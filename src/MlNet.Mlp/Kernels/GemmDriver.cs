@@ -16,8 +16,10 @@ namespace MlNet.Mlp.Kernels;
 /// reused by every row block.</para>
 /// <para>Determinism: the depth blocking depends only on k, and every element of C is the sum over its depth
 /// blocks, in order, of one kernel accumulation each, whatever rectangle (and so whatever thread) it is in.</para>
+/// <para>The epilogue (<see cref="IGemmEpilogue"/>) runs on each tile right after the last depth block's kernel
+/// call, while the tile is in L1.</para>
 /// </remarks>
-internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMicroKernel
+internal static unsafe class GemmDriver<TKernel, TEpilogue> where TKernel : struct, IGemmMicroKernel where TEpilogue : struct, IGemmEpilogue
 {
     /// <summary>Largest depth block (KC); see the remarks for why.</summary>
     public const int MaxDepthBlock = 256;
@@ -66,28 +68,43 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                 int depth = Math.Min(depthBlock, op.K - pc);
                 // The first depth block overwrites C unless the caller asked to accumulate; later ones add.
                 bool addToC = op.Accumulate || pc > 0;
+                bool lastDepthBlock = pc + depth == op.K;
                 GemmPacking.Pack(op.BAt(pc, jc), op.Ldb, op.BColumnsAreDepthContiguous, columns, depth, nr, packedB);
                 for (int ic = rowStart; ic < rowEnd; ic += RowBlock)
                 {
                     int rows = Math.Min(RowBlock, rowEnd - ic);
                     GemmPacking.Pack(op.AAt(ic, pc), op.Lda, op.ARowsAreDepthContiguous, rows, depth, mr, packedA);
-                    ComputeBlock(packedA, packedB, rows, columns, depth, op.C + (long)ic * op.Ldc + jc, op.Ldc,
-                        addToC, edgeTile);
+                    var block = new BlockPosition(op.C + (long)ic * op.Ldc + jc, op.Ldc, ic, jc);
+                    if (lastDepthBlock)
+                        ComputeBlock(packedA, packedB, rows, columns, depth, block, addToC, edgeTile, ref *(TEpilogue*)op.Epilogue);
+                    else
+                        ComputeBlock(packedA, packedB, rows, columns, depth, block, addToC, edgeTile, ref Unsafe.NullRef<TEpilogue>());
                 }
             }
         }
     }
 
+    /// <summary>Where a packed block's C starts: its address, row stride and position in the whole C.</summary>
+    private readonly struct BlockPosition(float* c, int ldc, int row, int column)
+    {
+        public readonly float* C = c;
+        public readonly int Ldc = ldc;
+        public readonly int Row = row;
+        public readonly int Column = column;
+    }
+
     /// <summary>
     /// Runs the micro-kernel over every tile of a packed block. Full tiles write C directly; edge tiles are
     /// computed whole into <paramref name="edgeTile"/> and their valid part merged, so the kernel itself never
-    /// branches on sizes.
+    /// branches on sizes. With an <paramref name="epilogue"/> (not a null reference: the last depth block), each
+    /// finished tile goes through it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ComputeBlock(float* packedA, float* packedB, int rows, int columns, int depth,
-        float* c, int ldc, bool addToC, float* edgeTile)
+        in BlockPosition block, bool addToC, float* edgeTile, ref TEpilogue epilogue)
     {
         int mr = TKernel.Rows, nr = TKernel.Columns;
+        bool finish = !Unsafe.IsNullRef(ref epilogue) && typeof(TEpilogue) != typeof(NoEpilogue);
         for (int jr = 0; jr < columns; jr += nr)
         {
             int tileColumns = Math.Min(nr, columns - jr);
@@ -96,16 +113,18 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
             {
                 int tileRows = Math.Min(mr, rows - ir);
                 float* aPanel = packedA + (long)ir * depth;
-                float* cTile = c + (long)ir * ldc + jr;
+                float* cTile = block.C + (long)ir * block.Ldc + jr;
                 if (tileRows == mr && tileColumns == nr)
                 {
-                    TKernel.Run(depth, aPanel, bPanel, cTile, ldc, addToC);
+                    TKernel.Run(depth, aPanel, bPanel, cTile, block.Ldc, addToC);
                 }
                 else
                 {
                     TKernel.Run(depth, aPanel, bPanel, edgeTile, nr, addToC: false);
-                    MergeEdgeTile(edgeTile, nr, cTile, ldc, tileRows, tileColumns, addToC);
+                    MergeEdgeTile(edgeTile, nr, cTile, block.Ldc, tileRows, tileColumns, addToC);
                 }
+                if (finish)
+                    epilogue.Apply(cTile, block.Ldc, block.Row + ir, block.Column + jr, tileRows, tileColumns);
             }
         }
     }

@@ -8,8 +8,9 @@ namespace MlNet.Mlp.Kernels;
 internal readonly unsafe struct GemmOperands
 {
     public GemmOperands(bool transposeA, bool transposeB, int m, int n, int k,
-        float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
+        float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, void* epilogue)
     {
+        Epilogue = epilogue;
         TransposeA = transposeA;
         TransposeB = transposeB;
         M = m;
@@ -36,6 +37,9 @@ internal readonly unsafe struct GemmOperands
     public float* C { get; }
     public int Ldc { get; }
     public bool Accumulate { get; }
+
+    /// <summary>The caller's <see cref="IGemmEpilogue"/> (a local of the caller, alive until the product returns).</summary>
+    public void* Epilogue { get; }
 
     /// <summary>Address of op(A)[row, depth].</summary>
     public float* AAt(int row, int depth) => TransposeA ? A + (long)depth * Lda + row : A + (long)row * Lda + depth;

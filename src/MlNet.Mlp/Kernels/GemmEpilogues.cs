@@ -1,0 +1,75 @@
+using System.Runtime.CompilerServices;
+
+namespace MlNet.Mlp.Kernels;
+
+/// <summary>
+/// Work a product's caller would otherwise do in a separate pass over C, done instead on each tile of C right after
+/// its last depth block, while the tile is still in L1: the bias and activation of a layer's forward pass, the L2 term
+/// of a weight gradient, the activation derivative of a backward pass.
+/// </summary>
+/// <remarks>
+/// <see cref="Apply"/> runs exactly once per element of C, with C's final value, and only in elementwise operators
+/// (<see cref="IUnaryOperator"/>, <see cref="IBinaryOperator"/>), so its results are those of the separate pass and do
+/// not depend on how C is split into tiles or threads.
+/// </remarks>
+internal unsafe interface IGemmEpilogue
+{
+    /// <summary>Finishes <paramref name="rows"/> × <paramref name="columns"/> elements of C, the block whose first
+    /// element is C[<paramref name="row"/>, <paramref name="column"/>] at <paramref name="c"/> (row stride
+    /// <paramref name="ldc"/>).</summary>
+    void Apply(float* c, int ldc, int row, int column, int rows, int columns);
+}
+
+/// <summary>Leaves C as the product.</summary>
+internal readonly unsafe struct NoEpilogue : IGemmEpilogue
+{
+    public void Apply(float* c, int ldc, int row, int column, int rows, int columns)
+    {
+    }
+}
+
+/// <summary>C[i, j] = Φ(C[i, j] + bias[j]): a layer's pre-activations and, for Φ = identity, nothing more.</summary>
+internal readonly unsafe struct BiasActivationEpilogue<TActivation>(float* bias) : IGemmEpilogue where TActivation : struct, IUnaryOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply(float* c, int ldc, int row, int column, int rows, int columns)
+    {
+        var op = new AddThenOperator<TActivation>();
+        for (int i = 0; i < rows; i++)
+        {
+            float* line = c + (long)i * ldc;
+            ElementwiseLoops.MapInline(op, ref *line, ref bias[column], ref *line, (nuint)columns);
+        }
+    }
+}
+
+/// <summary>C[i, j] = M[i, j]·scale + C[i, j]: a weight gradient's L2 term λW (M = W, with W's layout).</summary>
+internal readonly unsafe struct ScaledAddEpilogue(float* matrix, int ldm, float scale) : IGemmEpilogue
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply(float* c, int ldc, int row, int column, int rows, int columns)
+    {
+        var op = new MultiplyAddOperator(scale);
+        for (int i = 0; i < rows; i++)
+        {
+            float* line = c + (long)i * ldc;
+            ElementwiseLoops.MapInline(op, ref matrix[(long)(row + i) * ldm + column], ref *line, ref *line, (nuint)columns);
+        }
+    }
+}
+
+/// <summary>C[i, j] = backward(H[i, j], C[i, j]): the derivative of the previous layer's activation, given its
+/// outputs H (C's layout), applied to the gradient the product propagated.</summary>
+internal readonly unsafe struct ActivationBackwardEpilogue<TBackward>(float* outputs, int ldh) : IGemmEpilogue where TBackward : struct, IBinaryOperator
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply(float* c, int ldc, int row, int column, int rows, int columns)
+    {
+        var op = new TBackward();
+        for (int i = 0; i < rows; i++)
+        {
+            float* line = c + (long)i * ldc;
+            ElementwiseLoops.MapInline(op, ref outputs[(long)(row + i) * ldh + column], ref *line, ref *line, (nuint)columns);
+        }
+    }
+}
