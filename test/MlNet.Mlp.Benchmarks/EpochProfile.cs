@@ -14,7 +14,7 @@ namespace MlNet.Mlp.Benchmarks;
 public static class EpochProfile
 {
     private const int Rows = 60_000, Features = 784, Hidden = 256, Classes = 10, BatchSize = 128;
-    private const float L2 = 1e-4f;
+    private const float L2Regularization = 1e-4f;
 
     public static void Run(int threads, int epochs)
     {
@@ -29,7 +29,7 @@ public static class EpochProfile
         var options = new TrainingOptions
         {
             Loss = LossFunction.SoftmaxCrossEntropy, BatchSize = BatchSize, Optimizer = OptimizerKind.Sgd,
-            LearningRate = 0.05f, Momentum = 0.9f, L2 = L2, Seed = 1, NumberOfThreads = threads,
+            LearningRate = 0.05f, Momentum = 0.9f, L2Regularization = L2, Seed = 1, NumberOfThreads = threads,
         };
         MlpNetwork network = MlpNetwork.CreateInitialized(Features, [Hidden], Activation.Relu, Classes, Activation.Softmax, seed: 1);
         var step = new ProfiledStep(network, DataSubset.All(data), options);
