@@ -35,6 +35,6 @@ public class TrainingEpochBenchmarks
     public TrainingResult OneEpoch() => new MlpTrainer(new TrainingOptions
     {
         Loss = LossFunction.SoftmaxCrossEntropy, NumberOfIterations = 1, BatchSize = 128, Optimizer = OptimizerKind.Sgd,
-        LearningRate = 0.05f, Momentum = 0.9f, L2Regularization = 1e-4f, Seed = 1, NumberOfThreads = Threads,
+        LearningRate = 0.05f, Momentum = 0.9f, L2Regularization = 1e-4f, Seed = 1, NumberOfThreads = Threads, EarlyStopping = false,
     }).Train(_network, _data);
 }
