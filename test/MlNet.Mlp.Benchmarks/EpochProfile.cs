@@ -29,7 +29,7 @@ public static class EpochProfile
         var options = new TrainingOptions
         {
             Loss = LossFunction.SoftmaxCrossEntropy, BatchSize = BatchSize, Optimizer = OptimizerKind.Sgd,
-            LearningRate = 0.05f, Momentum = 0.9f, L2 = L2, Seed = 1, NumberOfThreads = threads,
+            LearningRate = 0.05f, Momentum = 0.9f, L2Regularization = L2, Seed = 1, NumberOfThreads = threads, EarlyStopping = false,
         };
         MlpNetwork network = MlpNetwork.CreateInitialized(Features, [Hidden], Activation.Relu, Classes, Activation.Softmax, seed: 1);
         var step = new ProfiledStep(network, DataSubset.All(data), options);
@@ -79,7 +79,7 @@ public static class EpochProfile
     /// <summary>TrainingRun.TrainBatch's steps, in its order, each under a stopwatch.</summary>
     private sealed class ProfiledStep(MlpNetwork network, DataSubset trainingSet, TrainingOptions options)
     {
-        private readonly Backpropagation _backpropagation = new(network, options.Loss, options.BatchSize, 0, 0, options.NumberOfThreads);
+        private readonly Backpropagation _backpropagation = new(network, options.Loss, options.BatchSize, 0, 0, options.ThreadCount);
         private readonly Optimizer _optimizer = options.CreateOptimizer(network);
         private readonly DeterministicRandom _shuffleRandom = new(options.Seed, DeterministicRandom.Stream.Shuffle);
         private readonly int[] _order = Enumerable.Range(0, trainingSet.Count).ToArray();
@@ -107,7 +107,7 @@ public static class EpochProfile
                 t = Stopwatch.GetTimestamp();
                 _backpropagation.Backward(features, rows, L2);
                 Add("backward (GEMMs, L2, bias sums, ReLU')", t);
-                Timed("optimiser (momentum step)", () => _optimizer.ApplyGradients(network, _backpropagation));
+                Timed("optimiser (momentum step)", () => _optimizer.ApplyGradients(network, _backpropagation, options.LearningRate));
             }
             Timed("finiteness check", () => network.ParametersAreFinite());
         }

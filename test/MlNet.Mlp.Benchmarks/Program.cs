@@ -7,6 +7,8 @@ using MlNet.Mlp.Benchmarks.Fashion;
 // `mlp-fashion [epochs] [threads] [seed]` and `perceptron-fashion [repetitions]` are the Fashion-MNIST runs of
 // build/bench/compare.sh (data from $FASHION_MNIST_DIR, else Debian's dataset-fashion-mnist);
 // `epoch-profile [threads] [epochs]` splits an epoch's time into phases;
+// `mlp-fashion-defaults [epochs] [seed]` is the accuracy issue's 10-class run with every other option at its default;
+// `panel --manifest FILE …` is the accuracy panel of build/bench/panel.sh (see Panel/PanelCommand.cs);
 // anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
 string fashionDirectory = Environment.GetEnvironmentVariable("FASHION_MNIST_DIR") ?? FashionMnist.DefaultDirectory;
 int IntArgument(int index, int fallback) => args.Length > index ? int.Parse(args[index]) : fallback;
@@ -20,6 +22,12 @@ switch (args.FirstOrDefault())
         return;
     case "epoch-profile":
         EpochProfile.Run(threads: IntArgument(1, 2), epochs: IntArgument(2, 3));
+        return;
+    case "mlp-fashion-defaults":
+        FashionBenchmarks.RunMlpWithDefaults(epochs: IntArgument(1, 20), seed: IntArgument(2, 1), fashionDirectory);
+        return;
+    case "panel":
+        MlNet.Mlp.Benchmarks.Panel.PanelCommand.Run(args[1..]);
         return;
     case "perceptron-fashion":
         FashionBenchmarks.RunPerceptron(repetitions: IntArgument(1, 3), fashionDirectory);

@@ -34,7 +34,7 @@ public class TrainingEpochBenchmarks
     [Benchmark]
     public TrainingResult OneEpoch() => new MlpTrainer(new TrainingOptions
     {
-        Loss = LossFunction.SoftmaxCrossEntropy, MaxEpochs = 1, BatchSize = 128, Optimizer = OptimizerKind.Sgd,
-        LearningRate = 0.05f, Momentum = 0.9f, L2 = 1e-4f, Seed = 1, NumberOfThreads = Threads,
+        Loss = LossFunction.SoftmaxCrossEntropy, NumberOfIterations = 1, BatchSize = 128, Optimizer = OptimizerKind.Sgd,
+        LearningRate = 0.05f, Momentum = 0.9f, L2Regularization = 1e-4f, Seed = 1, NumberOfThreads = Threads, EarlyStopping = false,
     }).Train(_network, _data);
 }

@@ -23,6 +23,7 @@ internal sealed class Backpropagation
     private readonly float dropoutRate;
     private readonly float dropConnectRate;
     private readonly int numberOfThreads;
+    private readonly float labelSmoothing;
 
     // Per layer, MaxRows×OutputCount: h = Φ(a) before dropout, the layer's output after dropout (the same array
     // when there is no dropout), the dropout mask and δ = ∂L/∂a.
@@ -35,7 +36,8 @@ internal sealed class Backpropagation
     private readonly float[]?[] maskedWeights;
     private readonly float[] outputLogits;
 
-    public Backpropagation(MlpNetwork network, LossFunction loss, int maxRows, float dropoutRate, float dropConnectRate, int numberOfThreads)
+    public Backpropagation(MlpNetwork network, LossFunction loss, int maxRows, float dropoutRate, float dropConnectRate, int numberOfThreads,
+        float labelSmoothing = 0f)
     {
         this.network = network;
         layers = network.Layers.ToArray();
@@ -44,6 +46,7 @@ internal sealed class Backpropagation
         this.dropoutRate = dropoutRate;
         this.dropConnectRate = dropConnectRate;
         this.numberOfThreads = numberOfThreads;
+        this.labelSmoothing = labelSmoothing;
 
         int count = layers.Length;
         activations = new float[count][];
@@ -147,7 +150,15 @@ internal sealed class Backpropagation
         int size = rows * outputs;
         return LossFunctions.Evaluate(loss, network.OutputLayer.Activation, outputLogits.AsSpan(0, size),
             activations[^1].AsSpan(0, size), targets, exampleWeights, rows, outputs,
-            computeGradient ? deltas[^1].AsSpan(0, size) : Span<float>.Empty);
+            computeGradient ? deltas[^1].AsSpan(0, size) : Span<float>.Empty, labelSmoothing);
+    }
+
+    /// <summary>Σ w_i over the rows of the last <see cref="Forward"/> whose predicted class is the target's.</summary>
+    public double WeightedCorrect(ReadOnlySpan<float> targets, ReadOnlySpan<float> exampleWeights, int rows)
+    {
+        int size = rows * network.OutputCount;
+        return LossFunctions.WeightedCorrect(loss, outputLogits.AsSpan(0, size), activations[^1].AsSpan(0, size), targets,
+            exampleWeights, rows, network.OutputCount);
     }
 
     /// <summary>

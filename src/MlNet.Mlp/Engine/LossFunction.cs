@@ -4,7 +4,7 @@ namespace MlNet.Mlp.Engine;
 
 /// <summary>
 /// The per-example loss L_i and the target layout it expects. Every loss is averaged over a mini-batch with the
-/// example weights w_i: L = Σ_i w_i·L_i / Σ_i w_i (plain mean when no weights are given).
+/// example weights w_i: L = Σ_i w_i·L_i / Σ_i w_i (plain mean when no weights are given). The values are fixed.
 /// </summary>
 public enum LossFunction
 {
@@ -13,21 +13,21 @@ public enum LossFunction
     /// divides by the output count; PyTorch's MSELoss drops the ½). Any output activation: Identity for regression,
     /// Sigmoid or Softmax to use it for classification. Targets: rows×OutputCount values.
     /// </summary>
-    SquaredError,
+    SquaredError = 0,
 
     /// <summary>
     /// Multiclass cross-entropy L_i = −log softmax(a_i)_k = logΣ_j e^(a_ij) − a_ik, computed from the logits with
     /// log-sum-exp. Output activation must be Softmax. Targets: one class index k ∈ {0 … OutputCount−1} per row,
     /// stored as a float.
     /// </summary>
-    SoftmaxCrossEntropy,
+    SoftmaxCrossEntropy = 1,
 
     /// <summary>
     /// Binary (or multi-label) cross-entropy L_i = Σ_j max(a_ij, 0) − a_ij·y_ij + log(1 + e^−|a_ij|), the stable
     /// logit form of −y log σ(a) − (1−y) log(1−σ(a)). Output activation must be Sigmoid. Targets: rows×OutputCount
     /// values in [0, 1] (usually 0 or 1).
     /// </summary>
-    SigmoidCrossEntropy,
+    SigmoidCrossEntropy = 2,
 
     /// <summary>
     /// Rosenblatt's perceptron criterion L_i = max(0, −s·a_i) with s = 2y−1 ∈ {−1, +1}; gradient −s·x when
@@ -35,7 +35,7 @@ public enum LossFunction
     /// size 1 this is the classic perceptron rule w ← w + η·s·x on mistakes. One output with Identity activation;
     /// targets: one 0/1 label per row; predict the positive class where the output is ≥ 0.
     /// </summary>
-    Perceptron,
+    Perceptron = 3,
 }
 
 /// <summary>Loss values, output-layer gradients and accuracy for each <see cref="LossFunction"/>.</summary>
@@ -53,9 +53,25 @@ internal static class LossFunctions
         _ => null,
     };
 
-    /// <summary>Whether the targets are class labels (so validation splits are stratified and accuracy is defined).</summary>
-    public static bool IsClassification(LossFunction loss, int outputCount) =>
-        loss == LossFunction.SoftmaxCrossEntropy || (outputCount == 1 && loss is LossFunction.SigmoidCrossEntropy or LossFunction.Perceptron);
+    /// <summary>
+    /// Whether the targets are class labels (so validation splits are stratified and accuracy is defined): the
+    /// classification losses, and squared error against a one-hot softmax or a single sigmoid output.
+    /// </summary>
+    public static bool IsClassification(LossFunction loss, Activation outputActivation, int outputCount) => loss switch
+    {
+        LossFunction.SoftmaxCrossEntropy or LossFunction.Perceptron => true,
+        LossFunction.SigmoidCrossEntropy => outputCount == 1,
+        _ => outputActivation == Activation.Softmax || (outputActivation == Activation.Sigmoid && outputCount == 1),
+    };
+
+    /// <summary>The class of example <paramref name="row"/> of a classification target array (see <see cref="IsClassification"/>).</summary>
+    public static int ClassOf(LossFunction loss, ReadOnlySpan<float> targets, int row, int outputCount)
+    {
+        int width = TargetWidth(loss, outputCount);
+        return loss == LossFunction.SoftmaxCrossEntropy ? (int)targets[row]
+            : width > 1 ? ArgMax(targets.Slice(row * width, width))
+            : targets[row] > 0.5f ? 1 : 0;
+    }
 
     /// <summary>
     /// Σ_i w_i·L_i over the batch, and Σ_i w_i. When <paramref name="delta"/> is not empty, also writes
@@ -64,7 +80,7 @@ internal static class LossFunctions
     /// </summary>
     public static (double WeightedLoss, double WeightSum) Evaluate(LossFunction loss, Activation outputActivation,
         ReadOnlySpan<float> logits, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> exampleWeights,
-        int rows, int outputCount, Span<float> delta)
+        int rows, int outputCount, Span<float> delta, float labelSmoothing = 0f)
     {
         int targetWidth = TargetWidth(loss, outputCount);
         double weightedLoss = 0, weightSum = 0;
@@ -75,7 +91,7 @@ internal static class LossFunctions
             ReadOnlySpan<float> o = outputs.Slice(i * outputCount, outputCount);
             ReadOnlySpan<float> y = targets.Slice(i * targetWidth, targetWidth);
             Span<float> d = delta.IsEmpty ? default : delta.Slice(i * outputCount, outputCount);
-            weightedLoss += w * ExampleLoss(loss, a, o, y, d);
+            weightedLoss += w * ExampleLoss(loss, a, o, y, d, labelSmoothing);
             weightSum += w;
         }
         if (!delta.IsEmpty)
@@ -94,6 +110,7 @@ internal static class LossFunctions
             {
                 LossFunction.SoftmaxCrossEntropy => ArgMax(outputs.Slice(i * outputCount, outputCount)) == (int)targets[i],
                 LossFunction.Perceptron => logits[i] >= 0f == targets[i] > 0.5f,
+                _ when outputCount > 1 => ArgMax(outputs.Slice(i * outputCount, outputCount)) == ClassOf(loss, targets, i, outputCount),
                 _ => outputs[i] >= 0.5f == targets[i] > 0.5f,
             };
             if (hit)
@@ -103,8 +120,10 @@ internal static class LossFunctions
     }
 
     /// <summary>L_i for one example; writes the unweighted ∂L_i/∂o (squared error, before the activation's
-    /// backward step) or ∂L_i/∂a (the logit losses) into <paramref name="d"/> when it is not empty.</summary>
-    private static double ExampleLoss(LossFunction loss, ReadOnlySpan<float> a, ReadOnlySpan<float> o, ReadOnlySpan<float> y, Span<float> d)
+    /// backward step) or ∂L_i/∂a (the logit losses) into <paramref name="d"/> when it is not empty. The cross-entropies
+    /// take targets smoothed by ε: (1 − ε)·y + ε/K, with K the class count (2 for a sigmoid output).</summary>
+    private static double ExampleLoss(LossFunction loss, ReadOnlySpan<float> a, ReadOnlySpan<float> o, ReadOnlySpan<float> y, Span<float> d,
+        float smoothing)
     {
         double sum = 0;
         switch (loss)
@@ -120,19 +139,35 @@ internal static class LossFunctions
                 return sum;
             case LossFunction.SoftmaxCrossEntropy:
                 int k = (int)y[0];
+                if (smoothing == 0f)
+                {
+                    if (!d.IsEmpty)
+                    {
+                        o.CopyTo(d);
+                        d[k] -= 1f;
+                    }
+                    return Softmax.LogSumExp(a) - a[k];
+                }
+                // −Σ_j y'_j log p_j = logΣe^a − Σ_j y'_j a_j with y'_j = ε/K + (1 − ε)[j = k]; gradient p − y'.
+                float offTarget = smoothing / a.Length;
                 if (!d.IsEmpty)
                 {
-                    o.CopyTo(d);
-                    d[k] -= 1f;
+                    for (int j = 0; j < a.Length; j++)
+                        d[j] = o[j] - offTarget;
+                    d[k] -= 1f - smoothing;
                 }
-                return Softmax.LogSumExp(a) - a[k];
+                double logitSum = 0;
+                foreach (float logit in a)
+                    logitSum += logit;
+                return Softmax.LogSumExp(a) - (1 - smoothing) * a[k] - offTarget * logitSum;
             case LossFunction.SigmoidCrossEntropy:
                 for (int j = 0; j < a.Length; j++)
                 {
                     double z = a[j];
-                    sum += Math.Max(z, 0) - z * y[j] + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+                    float target = y[j] * (1 - smoothing) + 0.5f * smoothing;
+                    sum += Math.Max(z, 0) - z * target + Math.Log(1 + Math.Exp(-Math.Abs(z)));
                     if (!d.IsEmpty)
-                        d[j] = o[j] - y[j];
+                        d[j] = o[j] - target;
                 }
                 return sum;
             case LossFunction.Perceptron:

@@ -4,9 +4,9 @@ using MlNet.Mlp.Kernels;
 namespace MlNet.Mlp.Engine;
 
 /// <summary>
-/// Mini-batch training of an <see cref="MlpNetwork"/>: per epoch, shuffle (seeded), then for each mini-batch
-/// gather → forward → loss → backward → optimiser update; after each epoch, validate, report and check the
-/// stopping rules (see <see cref="TrainingOptions"/>).
+/// Trains an <see cref="MlpNetwork"/>: by mini-batches (<see cref="MiniBatchRun"/>: per epoch, shuffle, then for each
+/// mini-batch gather → forward → loss → backward → optimiser step) or by full-batch L-BFGS (<see cref="FullBatchRun"/>);
+/// after each epoch, validate, report and check the stopping rules (see <see cref="TrainingOptions"/>).
 /// </summary>
 public sealed class MlpTrainer
 {
@@ -45,19 +45,22 @@ public sealed class MlpTrainer
         if (validation is not null)
             CheckCompatible(initialNetwork, validation, nameof(validation));
 
-        (DataSubset trainingSet, DataSubset? validationSet) = SelectSubsets(training, validation);
-        var run = new TrainingRun(Options, initialNetwork.Clone(), trainingSet, validationSet);
+        (DataSubset trainingSet, DataSubset? validationSet) = SelectSubsets(training, validation, initialNetwork);
+        MlpNetwork network = initialNetwork.Clone();
+        TrainingRun run = Options.Optimizer is OptimizerKind.Lbfgs or OptimizerKind.ConjugateGradient
+            ? new FullBatchRun(Options, network, trainingSet, validationSet)
+            : new MiniBatchRun(Options, network, trainingSet, validationSet);
         return run.Execute(epochCompleted, checkAlive, cancellationToken);
     }
 
-    private (DataSubset Training, DataSubset? Validation) SelectSubsets(TrainingData training, TrainingData? validation)
+    private (DataSubset Training, DataSubset? Validation) SelectSubsets(TrainingData training, TrainingData? validation, MlpNetwork network)
     {
         if (validation is not null)
             return (DataSubset.All(training), DataSubset.All(validation));
         if (!Options.EarlyStopping)
             return (DataSubset.All(training), null);
-        Func<int, int>? classOf = LossFunctions.IsClassification(Options.Loss, training.TargetWidth)
-            ? i => Options.Loss == LossFunction.SoftmaxCrossEntropy ? (int)training.Targets[i] : training.Targets[i] > 0.5f ? 1 : 0
+        Func<int, int>? classOf = LossFunctions.IsClassification(Options.Loss, network.OutputLayer.Activation, network.OutputCount)
+            ? i => LossFunctions.ClassOf(Options.Loss, training.Targets, i, network.OutputCount)
             : null;
         var random = new DeterministicRandom(Options.Seed, DeterministicRandom.Stream.ValidationSplit);
         (int[] trainingIndices, int[] validationIndices) = ValidationSplit.Split(training.ExampleCount, Options.ValidationFraction, classOf, random);
@@ -74,6 +77,8 @@ public sealed class MlpTrainer
             throw new ArgumentException($"{loss} with {network.OutputCount} outputs needs {targetWidth} target value(s) per example; {name} has {data.TargetWidth}.", name);
         if (LossFunctions.RequiredOutputActivation(loss) is { } required && network.OutputLayer.Activation != required)
             throw new ArgumentException($"{loss} needs a {required} output layer; the network's is {network.OutputLayer.Activation}.", nameof(network));
+        if (Options.EarlyStoppingMetric == EarlyStoppingMetric.Accuracy && !LossFunctions.IsClassification(loss, network.OutputLayer.Activation, network.OutputCount))
+            throw new ArgumentException($"EarlyStoppingMetric Accuracy needs a classification network; {loss} with a {network.OutputLayer.Activation} output has no classes.", nameof(network));
         if (loss == LossFunction.Perceptron && network.OutputCount != 1)
             throw new ArgumentException($"The perceptron loss needs one output; the network has {network.OutputCount}.", nameof(network));
         if (loss == LossFunction.SoftmaxCrossEntropy)
@@ -103,177 +108,4 @@ public sealed class MlpTrainer
             sum += value;
         return sum;
     }
-}
-
-/// <summary>A subset of a <see cref="TrainingData"/> given by example indices (no copying).</summary>
-internal sealed record DataSubset(TrainingData Data, int[] Indices)
-{
-    public static DataSubset All(TrainingData data) => new(data, Enumerable.Range(0, data.ExampleCount).ToArray());
-
-    public int Count => Indices.Length;
-
-    /// <summary>Copies the examples <paramref name="positions"/> (positions in <see cref="Indices"/>) into contiguous batch buffers.</summary>
-    public void Gather(ReadOnlySpan<int> positions, Span<float> features, Span<float> targets, Span<float> weights)
-    {
-        int d = Data.FeatureCount, t = Data.TargetWidth;
-        for (int r = 0; r < positions.Length; r++)
-        {
-            int example = Indices[positions[r]];
-            // Shuffled rows start where no hardware prefetcher looks: fetch the next one while copying this one.
-            if (r + 1 < positions.Length)
-                CachePrefetch.Lines(Data.Features.AsSpan(Indices[positions[r + 1]] * d, d));
-            Data.Features.AsSpan(example * d, d).CopyTo(features.Slice(r * d, d));
-            Data.Targets.AsSpan(example * t, t).CopyTo(targets.Slice(r * t, t));
-            if (Data.ExampleWeights is { } exampleWeights)
-                weights[r] = exampleWeights[example];
-        }
-    }
-}
-
-/// <summary>The state of one <see cref="MlpTrainer.Train"/> call: network copy, workspace, optimiser, buffers.</summary>
-internal sealed class TrainingRun
-{
-    private readonly TrainingOptions options;
-    private readonly MlpNetwork network;
-    private readonly DataSubset trainingSet;
-    private readonly DataSubset? validationSet;
-    private readonly Backpropagation backpropagation;
-    private readonly Optimizer optimizer;
-    private readonly DeterministicRandom shuffleRandom;
-    private readonly DeterministicRandom maskRandom;
-    private readonly int[] order;
-    private readonly int[] sequential;
-    private readonly float[] batchFeatures;
-    private readonly float[] batchTargets;
-    private readonly float[] batchWeights;
-
-    public TrainingRun(TrainingOptions options, MlpNetwork network, DataSubset trainingSet, DataSubset? validationSet)
-    {
-        this.options = options;
-        this.network = network;
-        this.trainingSet = trainingSet;
-        this.validationSet = validationSet;
-        int maxRows = Math.Min(options.BatchSize, trainingSet.Count);
-        backpropagation = new Backpropagation(network, options.Loss, maxRows, options.DropoutRate, options.DropConnectRate, options.NumberOfThreads);
-        optimizer = options.CreateOptimizer(network);
-        shuffleRandom = new DeterministicRandom(options.Seed, DeterministicRandom.Stream.Shuffle);
-        maskRandom = new DeterministicRandom(options.Seed, DeterministicRandom.Stream.Masks);
-        order = Enumerable.Range(0, trainingSet.Count).ToArray();
-        sequential = Enumerable.Range(0, Math.Max(trainingSet.Count, validationSet?.Count ?? 0)).ToArray();
-        int targetWidth = trainingSet.Data.TargetWidth;
-        batchFeatures = new float[maxRows * network.InputCount];
-        batchTargets = new float[maxRows * targetWidth];
-        batchWeights = new float[maxRows];
-    }
-
-    public TrainingResult Execute(Action<EpochSummary>? epochCompleted, Action? checkAlive, CancellationToken cancellationToken)
-    {
-        var epochs = new List<EpochSummary>();
-        MlpNetwork? best = options.EarlyStopping && options.RestoreBestWeights ? network.Clone() : null;
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, epochsWithoutImprovement = 0;
-        StopReason reason = StopReason.MaxEpochs;
-        for (int epoch = 1; epoch <= options.MaxEpochs; epoch++)
-        {
-            var clock = Stopwatch.StartNew();
-            double trainingLoss = RunEpoch(epoch, checkAlive, cancellationToken);
-            (double? validationLoss, double? validationAccuracy) = Validate(epoch);
-            var summary = new EpochSummary(epoch, trainingLoss, validationLoss, validationAccuracy, clock.Elapsed);
-            epochs.Add(summary);
-            epochCompleted?.Invoke(summary);
-
-            double monitored = validationLoss ?? trainingLoss;
-            if (monitored < bestLoss - options.Tolerance)
-            {
-                bestLoss = monitored;
-                bestEpoch = epoch;
-                epochsWithoutImprovement = 0;
-                best?.CopyParametersFrom(network);
-            }
-            else
-            {
-                epochsWithoutImprovement++;
-            }
-            if (trainingLoss <= options.TargetLoss)
-            {
-                reason = StopReason.TargetLossReached;
-                break;
-            }
-            if (options.EarlyStopping && epochsWithoutImprovement >= options.Patience)
-            {
-                reason = StopReason.EarlyStopping;
-                break;
-            }
-        }
-        bool restore = best is not null && bestEpoch != epochs.Count;
-        if (restore)
-            network.CopyParametersFrom(best!);
-        var report = new TrainingReport(epochs, bestEpoch, reason, restore, validationSet?.Count ?? 0);
-        return new TrainingResult(network, report);
-    }
-
-    /// <summary>One pass over the shuffled training set; returns the weighted mean mini-batch loss.</summary>
-    private double RunEpoch(int epoch, Action? checkAlive, CancellationToken cancellationToken)
-    {
-        if (options.Shuffle)
-            shuffleRandom.Shuffle(order);
-        double lossSum = 0, weightSum = 0;
-        for (int start = 0; start < order.Length; start += backpropagation.MaxRows)
-        {
-            checkAlive?.Invoke();
-            cancellationToken.ThrowIfCancellationRequested();
-            int rows = Math.Min(backpropagation.MaxRows, order.Length - start);
-            (double batchLoss, double batchWeight) = TrainBatch(order.AsSpan(start, rows), epoch);
-            lossSum += batchLoss;
-            weightSum += batchWeight;
-        }
-        if (!network.ParametersAreFinite())
-            throw new TrainingDivergedException(epoch, double.NaN, options.LearningRate);
-        return lossSum / weightSum;
-    }
-
-    /// <summary>gather → masks → forward → loss → backward → update, for one mini-batch.</summary>
-    private (double WeightedLoss, double WeightSum) TrainBatch(ReadOnlySpan<int> positions, int epoch)
-    {
-        int rows = positions.Length;
-        ReadOnlySpan<float> features = batchFeatures.AsSpan(0, rows * network.InputCount);
-        trainingSet.Gather(positions, batchFeatures, batchTargets, batchWeights);
-        backpropagation.SampleMasks(maskRandom, rows);
-        backpropagation.Forward(features, rows, training: true);
-        var (weightedLoss, weightSum) = backpropagation.Loss(batchTargets, WeightsOf(trainingSet, rows), rows, computeGradient: true);
-        if (!double.IsFinite(weightedLoss))
-            throw new TrainingDivergedException(epoch, weightedLoss, options.LearningRate);
-        backpropagation.Backward(features, rows, options.L2);
-        optimizer.ApplyGradients(network, backpropagation);
-        return (weightedLoss, weightSum);
-    }
-
-    /// <summary>Weighted mean loss and (for classification) accuracy on the validation set, in inference mode.</summary>
-    private (double? Loss, double? Accuracy) Validate(int epoch)
-    {
-        if (validationSet is null)
-            return (null, null);
-        bool classification = LossFunctions.IsClassification(options.Loss, network.OutputCount);
-        double lossSum = 0, weightSum = 0, correct = 0;
-        for (int start = 0; start < validationSet.Count; start += backpropagation.MaxRows)
-        {
-            int rows = Math.Min(backpropagation.MaxRows, validationSet.Count - start);
-            validationSet.Gather(sequential.AsSpan(start, rows), batchFeatures, batchTargets, batchWeights);
-            backpropagation.Forward(batchFeatures.AsSpan(0, rows * network.InputCount), rows, training: false);
-            ReadOnlySpan<float> weights = WeightsOf(validationSet, rows);
-            var (batchLoss, batchWeight) = backpropagation.Loss(batchTargets, weights, rows, computeGradient: false);
-            lossSum += batchLoss;
-            weightSum += batchWeight;
-            if (classification)
-                correct += LossFunctions.WeightedCorrect(options.Loss, backpropagation.OutputLogits, backpropagation.Outputs,
-                    batchTargets, weights, rows, network.OutputCount);
-        }
-        double loss = lossSum / weightSum;
-        if (!double.IsFinite(loss))
-            throw new TrainingDivergedException(epoch, loss, options.LearningRate);
-        return (loss, classification ? correct / weightSum : null);
-    }
-
-    private ReadOnlySpan<float> WeightsOf(DataSubset subset, int rows) =>
-        subset.Data.ExampleWeights is null ? ReadOnlySpan<float>.Empty : batchWeights.AsSpan(0, rows);
 }

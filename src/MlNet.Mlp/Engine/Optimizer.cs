@@ -2,8 +2,9 @@ namespace MlNet.Mlp.Engine;
 
 /// <summary>
 /// A first-order update rule over parameter blocks (for a network: W₀, b₀, W₁, b₁, … in layer order, see
-/// <see cref="ParameterBlockSizes"/>). Per mini-batch, call <see cref="BeginStep"/> once, then
-/// <see cref="Update"/> once per block with that block's gradient (L2 already added to weight gradients).
+/// <see cref="ParameterBlockSizes"/>). Per mini-batch, call <see cref="BeginStep(float)"/> once with that step's
+/// learning rate (a <see cref="LearningRateSchedule"/> gives it), then <see cref="Update"/> once per block with that
+/// block's gradient (L2 already added to weight gradients).
 /// </summary>
 public abstract class Optimizer
 {
@@ -20,8 +21,8 @@ public abstract class Optimizer
         LearningRate = learningRate;
     }
 
-    /// <summary>The learning rate η.</summary>
-    public float LearningRate { get; }
+    /// <summary>The learning rate η of the current step.</summary>
+    public float LearningRate { get; private set; }
 
     /// <summary>Number of <see cref="BeginStep"/> calls so far: t in Adam's bias corrections.</summary>
     public int StepCount { get; private set; }
@@ -36,8 +37,31 @@ public abstract class Optimizer
         return network.Layers.SelectMany(layer => new[] { layer.Weights.Length, layer.Bias.Length }).ToArray();
     }
 
-    /// <summary>Starts the update for one mini-batch.</summary>
+    /// <summary>
+    /// Which blocks are weights rather than biases: every even block of <see cref="ParameterBlockSizes"/>. Weight
+    /// decay applies to these only.
+    /// </summary>
+    public static bool[] WeightBlocks(MlpNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Layers.SelectMany(_ => new[] { true, false }).ToArray();
+    }
+
+    /// <summary>Starts the update for one mini-batch at the current learning rate.</summary>
     public void BeginStep() => StepCount++;
+
+    /// <summary>
+    /// Starts the update for one mini-batch at learning rate <paramref name="learningRate"/> (0 is allowed: a schedule
+    /// may end there).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative or not finite.</exception>
+    public void BeginStep(float learningRate)
+    {
+        if (!(learningRate >= 0) || !float.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be zero or positive and finite.");
+        LearningRate = learningRate;
+        StepCount++;
+    }
 
     /// <summary>Applies the update rule to block <paramref name="block"/> given its gradient.</summary>
     /// <exception cref="InvalidOperationException"><see cref="BeginStep"/> was never called.</exception>
@@ -53,12 +77,13 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// One whole step for <paramref name="network"/>: <see cref="BeginStep"/>, then every layer's weights and biases
-    /// updated with the gradients <paramref name="backpropagation"/> holds from its last backward pass.
+    /// One whole step for <paramref name="network"/> at <paramref name="learningRate"/>: <see cref="BeginStep(float)"/>,
+    /// then every layer's weights and biases updated with the gradients <paramref name="backpropagation"/> holds from
+    /// its last backward pass.
     /// </summary>
-    internal void ApplyGradients(MlpNetwork network, Backpropagation backpropagation)
+    internal void ApplyGradients(MlpNetwork network, Backpropagation backpropagation, float learningRate)
     {
-        BeginStep();
+        BeginStep(learningRate);
         for (int l = 0; l < network.Layers.Count; l++)
         {
             DenseLayer layer = network.Layers[l];

@@ -1,20 +1,24 @@
 namespace MlNet.Mlp.Engine;
 
-/// <summary>Why training stopped.</summary>
+/// <summary>Why training stopped. The values are saved in model files and fixed: a test pins them.</summary>
 public enum StopReason
 {
-    /// <summary>All <see cref="TrainingOptions.MaxEpochs"/> epochs ran.</summary>
-    MaxEpochs,
-    /// <summary>The validation loss did not improve by more than the tolerance for <see cref="TrainingOptions.Patience"/> epochs.</summary>
-    EarlyStopping,
+    /// <summary>All <see cref="TrainingOptions.NumberOfIterations"/> epochs ran.</summary>
+    MaxEpochs = 0,
+    /// <summary>The monitored validation figure did not improve for <see cref="TrainingOptions.EarlyStoppingPatience"/> epochs.</summary>
+    EarlyStopping = 1,
     /// <summary>The epoch's training loss fell to <see cref="TrainingOptions.TargetLoss"/> or below.</summary>
-    TargetLossReached,
+    TargetLossReached = 2,
+    /// <summary>L-BFGS converged: the gradient vanished or the loss stopped decreasing.</summary>
+    Converged = 3,
+    /// <summary>L-BFGS used up <see cref="TrainingOptions.MaximumFunctionEvaluations"/>.</summary>
+    FunctionEvaluationLimit = 4,
 }
 
 /// <summary>One epoch's numbers, also passed to the per-epoch callback.</summary>
 /// <param name="Epoch">1-based epoch number.</param>
 /// <param name="TrainingLoss">Weighted mean loss of the epoch's mini-batches, as seen while training (with dropout,
-/// weights changing from batch to batch), without the L2 penalty.</param>
+/// weights changing from batch to batch), without the L2 penalty; for L-BFGS, the loss at the iteration's new weights.</param>
 /// <param name="ValidationLoss">Weighted mean loss on the validation set at the end of the epoch (inference mode), or null without one.</param>
 /// <param name="ValidationAccuracy">Weighted fraction of validation examples classified correctly, for classification losses with a validation set; else null.</param>
 /// <param name="Elapsed">Wall time of the epoch, validation included.</param>

@@ -25,10 +25,35 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
         /// <summary>The loss: cross-entropy of the sigmoid output, or the notes' squared error. Default <see cref="MlpLoss.CrossEntropy"/>.</summary>
         public MlpLoss Loss = MlpLoss.CrossEntropy;
 
+        /// <summary>
+        /// What early stopping and the best epoch are judged by: the validation loss, or the validation accuracy (at
+        /// equal accuracy a lower loss counts as an improvement). Default Loss.
+        /// </summary>
+        public MlpEarlyStoppingMetric EarlyStoppingMetric = EngineEnums.ToPublic(TrainingDefaults.StoppingMetric);
+
+        /// <summary>
+        /// Label smoothing ε for the cross-entropy loss: the targets of K classes become (1 − ε)·y + ε/K (K = 2: y becomes y·(1 − ε) + ε/2).
+        /// Default 0. Range: [0, 1). Ignored with <see cref="MlpLoss.SquaredError"/>.
+        /// </summary>
+        public float LabelSmoothing = TrainingDefaults.ClassificationLabelSmoothing;
+
+        /// <summary>
+        /// Weights per class that multiply the example weights, in training and in the validation figures:
+        /// <see cref="MlpClassWeighting.Balanced"/> gives class c the weight n / (K·n_c) over the training set (n rows,
+        /// weighted, K classes present, n_c of class c). Default <see cref="MlpClassWeighting.None"/>.
+        /// </summary>
+        public MlpClassWeighting ClassWeighting = MlpClassWeighting.None;
+
+        private protected override MlpEarlyStoppingMetric StoppingMetric => EarlyStoppingMetric;
+
+        private protected override float Smoothing => Loss == MlpLoss.CrossEntropy ? LabelSmoothing : 0f;
+
         internal override void Validate()
         {
             base.Validate();
             OptionChecks.Defined(Loss, nameof(Loss));
+            OptionChecks.Defined(EarlyStoppingMetric, nameof(EarlyStoppingMetric));
+            OptionChecks.Defined(ClassWeighting, nameof(ClassWeighting));
         }
     }
 
@@ -57,6 +82,12 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
         if (training.SingleClassWarning(LabelColumn.Name) is { } singleClass)
             channel.Warning(singleClass);
     }
+
+    // Labels are class indices here: 0/1 for binary, 0 … K − 1 for multiclass.
+    private protected override double[]? ClassWeightsFor(TrainingRows training, int outputCount) =>
+        TrainerOptions.ClassWeighting == MlpClassWeighting.Balanced
+            ? ClassWeights.Balanced(training.Labels, training.RowCount, 2, training.Weights is { } w ? w.AsSpan(0, training.RowCount) : default)
+            : null;
 
     /// <inheritdoc/>
     protected override void CheckLabelCompatible(SchemaShape.Column labelCol)

@@ -1,4 +1,5 @@
 using MlNet.Mlp;
+using MlNet.Mlp.Engine;
 using MlNet.Mlp.Trainers;
 using Microsoft.ML.Data;
 
@@ -57,8 +58,8 @@ public static class MlpCatalog
         string featureColumnName = "Features",
         string? exampleWeightColumnName = null,
         int[]? hiddenLayerSizes = null,
-        int numberOfIterations = MlpDefaults.NumberOfIterations,
-        float learningRate = MlpDefaults.LearningRate)
+        int numberOfIterations = TrainingDefaults.NumberOfIterations,
+        float learningRate = TrainingDefaults.LearningRate)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new MlpBinaryTrainer(catalog.GetEnvironment(),
@@ -86,8 +87,8 @@ public static class MlpCatalog
         string featureColumnName = "Features",
         string? exampleWeightColumnName = null,
         int[]? hiddenLayerSizes = null,
-        int numberOfIterations = MlpDefaults.NumberOfIterations,
-        float learningRate = MlpDefaults.LearningRate)
+        int numberOfIterations = TrainingDefaults.NumberOfIterations,
+        float learningRate = TrainingDefaults.LearningRate)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new MlpMulticlassTrainer(catalog.GetEnvironment(),
@@ -115,8 +116,8 @@ public static class MlpCatalog
         string featureColumnName = "Features",
         string? exampleWeightColumnName = null,
         int[]? hiddenLayerSizes = null,
-        int numberOfIterations = MlpDefaults.NumberOfIterations,
-        float learningRate = MlpDefaults.LearningRate)
+        int numberOfIterations = TrainingDefaults.NumberOfIterations,
+        float learningRate = TrainingDefaults.LearningRate)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new MlpRegressionTrainer(catalog.GetEnvironment(),

@@ -45,7 +45,7 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
     public IReadOnlyList<int> LayerSizes => [Network.InputCount, .. Network.Layers.Select(l => l.OutputCount)];
 
     /// <summary>The activation of the hidden layers (<see cref="MlpActivation.Identity"/> when there is none).</summary>
-    public MlpActivation Activation => Network.Layers.Count > 1 ? (MlpActivation)(int)Network.Layers[0].Activation : MlpActivation.Identity;
+    public MlpActivation Activation => Network.Layers.Count > 1 ? EngineEnums.ToPublic(Network.Layers[0].Activation) : MlpActivation.Identity;
 
     /// <summary>Each layer's weights, input side first: outputs × inputs values, row-major (row j holds unit j's weights).</summary>
     public IReadOnlyList<IReadOnlyList<float>> Weights => Network.Layers.Select(l => (IReadOnlyList<float>)l.Weights.ToArray()).ToList();

@@ -24,17 +24,42 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         /// <summary>The loss: cross-entropy of the softmax output, or the notes' squared error against the one-hot label. Default <see cref="MlpLoss.CrossEntropy"/>.</summary>
         public MlpLoss Loss = MlpLoss.CrossEntropy;
 
+        /// <summary>
+        /// What early stopping and the best epoch are judged by: the validation loss, or the validation accuracy (at
+        /// equal accuracy a lower loss counts as an improvement). Default Loss.
+        /// </summary>
+        public MlpEarlyStoppingMetric EarlyStoppingMetric = EngineEnums.ToPublic(TrainingDefaults.StoppingMetric);
+
+        /// <summary>
+        /// Label smoothing ε for the cross-entropy loss: the targets of K classes become (1 − ε)·y + ε/K (K = the number of classes).
+        /// Default 0. Range: [0, 1). Ignored with <see cref="MlpLoss.SquaredError"/>.
+        /// </summary>
+        public float LabelSmoothing = TrainingDefaults.ClassificationLabelSmoothing;
+
+        /// <summary>
+        /// Weights per class that multiply the example weights, in training and in the validation figures:
+        /// <see cref="MlpClassWeighting.Balanced"/> gives class c the weight n / (K·n_c) over the training set (n rows,
+        /// weighted, K classes present, n_c of class c). Default <see cref="MlpClassWeighting.None"/>.
+        /// </summary>
+        public MlpClassWeighting ClassWeighting = MlpClassWeighting.None;
+
+        private protected override MlpEarlyStoppingMetric StoppingMetric => EarlyStoppingMetric;
+
+        private protected override float Smoothing => Loss == MlpLoss.CrossEntropy ? LabelSmoothing : 0f;
+
         /// <summary>Creates the options with their defaults.</summary>
         public Options()
         {
             // Chosen by 5-fold CV: digits 0.979 at 1e-3, 0.973 at 1e-2.
-            L2Regularization = MlpDefaults.MulticlassL2Regularization;
+            L2Regularization = TrainingDefaults.MulticlassL2Regularization;
         }
 
         internal override void Validate()
         {
             base.Validate();
             OptionChecks.Defined(Loss, nameof(Loss));
+            OptionChecks.Defined(EarlyStoppingMetric, nameof(EarlyStoppingMetric));
+            OptionChecks.Defined(ClassWeighting, nameof(ClassWeighting));
         }
     }
 
@@ -54,8 +79,8 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         data.CheckMulticlassLabel(out int classCount);
         if (classCount < 2)
             throw Host.ExceptParam(nameof(data), $"Label column '{LabelColumn.Name}' has {classCount} class; multiclass classification needs at least 2.");
-        if (classCount > MlpDefaults.MaxLayerSize)
-            throw Host.ExceptParam(nameof(data), $"Label column '{LabelColumn.Name}' has {classCount} classes, more than the {MlpDefaults.MaxLayerSize} outputs supported.");
+        if (classCount > TrainingDefaults.MaxLayerSize)
+            throw Host.ExceptParam(nameof(data), $"Label column '{LabelColumn.Name}' has {classCount} classes, more than the {TrainingDefaults.MaxLayerSize} outputs supported.");
         return classCount;
     }
 
@@ -75,6 +100,12 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
 
     private protected override MlpMulticlassModelParameters CreateModel(MlpNetwork network, TrainingReport report,
         LabelStandardization standardization) => new(Host, network, report);
+
+    // Labels are class indices here: 0/1 for binary, 0 … K − 1 for multiclass.
+    private protected override double[]? ClassWeightsFor(TrainingRows training, int outputCount) =>
+        TrainerOptions.ClassWeighting == MlpClassWeighting.Balanced
+            ? ClassWeights.Balanced(training.Labels, training.RowCount, outputCount, training.Weights is { } w ? w.AsSpan(0, training.RowCount) : default)
+            : null;
 
     /// <inheritdoc/>
     protected override void CheckLabelCompatible(SchemaShape.Column labelCol)

@@ -6,7 +6,8 @@ namespace MlNet.Mlp;
 
 /// <summary>
 /// Options shared by <see cref="MlpBinaryTrainer"/>, <see cref="MlpMulticlassTrainer"/> and <see cref="MlpRegressionTrainer"/>.
-/// The defaults give a good model on normalised features (e.g. after <c>NormalizeMeanVariance</c>) without tuning.
+/// The defaults give a good model on normalised features (e.g. after <c>NormalizeMeanVariance</c>) without tuning; they
+/// are declared in <see cref="TrainingDefaults"/> and were chosen on the accuracy panel (docs/accuracy.md).
 /// </summary>
 public abstract class MlpOptionsBase
 {
@@ -20,7 +21,7 @@ public abstract class MlpOptionsBase
     public string? ExampleWeightColumnName;
 
     /// <summary>Units of each hidden layer, input side first. Default [100]. At least one layer; each size in [1, 65536].</summary>
-    public int[] HiddenLayerSizes = [MlpDefaults.HiddenLayerSize];
+    public int[] HiddenLayerSizes = [TrainingDefaults.HiddenLayerSize];
 
     /// <summary>Activation of the hidden layers. Default <see cref="MlpActivation.Relu"/>.</summary>
     public MlpActivation Activation = MlpActivation.Relu;
@@ -38,55 +39,96 @@ public abstract class MlpOptionsBase
     public bool StandardizeFeatures = true;
 
     /// <summary>The update rule. Default <see cref="MlpOptimizer.Adam"/>.</summary>
-    public MlpOptimizer Optimizer = MlpOptimizer.Adam;
-
-    /// <summary>The learning rate η. Default 0.003 (suits Adam; SGD usually wants 0.01–0.1). Range: &gt; 0.</summary>
-    public float LearningRate = MlpDefaults.LearningRate;
-
-    /// <summary>SGD momentum α in Δw ← η·g + α·Δw_prev. Default 0.9. Range: [0, 1). Ignored by Adam.</summary>
-    public float Momentum = 0.9f;
-
-    /// <summary>Use Nesterov momentum with SGD. Default false.</summary>
-    public bool UseNesterovMomentum;
+    public MlpOptimizer Optimizer = EngineEnums.ToPublic(TrainingDefaults.Optimizer);
 
     /// <summary>
-    /// L2 strength λ: the weight gradient of the batch-mean loss becomes g + λ·w (biases are not regularised).
-    /// Default 3e−3 for <see cref="MlpBinaryTrainer"/>, 1e−3 for <see cref="MlpMulticlassTrainer"/>, 0.1 for
-    /// <see cref="MlpRegressionTrainer"/> (chosen by 5-fold CV on breast cancer, digits and diabetes). Range: ≥ 0.
+    /// The learning rate η: the peak of <see cref="LearningRateSchedule"/>. Default 0.003. Range: &gt; 0. Lbfgs and
+    /// ConjugateGradient ignore it (their line search sets each step).
     /// </summary>
-    public float L2Regularization = MlpDefaults.L2Regularization;
+    public float LearningRate = TrainingDefaults.LearningRate;
 
-    /// <summary>Probability of dropping each hidden unit per example while training (inverted dropout). Default 0. Range: [0, 1).</summary>
-    public float DropoutRate;
+    /// <summary>
+    /// How η changes over the run, per mini-batch step t of T = NumberOfIterations × batches per epoch:
+    /// <see cref="MlpLearningRateSchedule.Constant"/> η_t = η; <see cref="MlpLearningRateSchedule.ReduceOnPlateau"/>
+    /// η_t ← max(η·MinimumLearningRateFraction, η_t·LearningRateDecayFactor) after LearningRatePatience epochs without
+    /// an improvement of the monitored loss (the validation loss, else the training loss) by more than
+    /// EarlyStoppingMinImprovement; <see cref="MlpLearningRateSchedule.Cosine"/> η_t = η·t/W over the W warm-up steps,
+    /// then η_min + ½(η − η_min)(1 + cos(π(t − W)/(T − W))) with η_min = η·MinimumLearningRateFraction.
+    /// Default Constant. The full-batch optimizers ignore it.
+    /// </summary>
+    public MlpLearningRateSchedule LearningRateSchedule = EngineEnums.ToPublic(TrainingDefaults.LearningRateSchedule);
 
-    /// <summary>Probability of dropping each weight per mini-batch while training (DropConnect). Default 0. Range: [0, 1).</summary>
-    public float DropConnectRate;
+    /// <summary>Epochs of linear warm-up of the Cosine schedule. Default 0. Range: [0, NumberOfIterations).</summary>
+    public int WarmupEpochs = TrainingDefaults.WarmupEpochs;
 
-    /// <summary>Examples per mini-batch; 1 is pattern mode. Larger than the training set means full batch. Default 32. Range: ≥ 1.</summary>
-    public int BatchSize = 32;
+    /// <summary>The schedules' floor as a fraction of η: where Cosine ends, below which ReduceOnPlateau never goes. Default 0.01. Range: [0, 1].</summary>
+    public float MinimumLearningRateFraction = TrainingDefaults.MinimumLearningRateFraction;
 
-    /// <summary>Maximum number of epochs (passes over the training set). Default 200. Range: ≥ 1.</summary>
-    public int NumberOfIterations = MlpDefaults.NumberOfIterations;
+    /// <summary>Factor by which ReduceOnPlateau multiplies η. Default 0.2. Range: (0, 1).</summary>
+    public float LearningRateDecayFactor = TrainingDefaults.LearningRateDecayFactor;
+
+    /// <summary>Epochs without improvement before ReduceOnPlateau lowers η. Default 5. Range: ≥ 1.</summary>
+    public int LearningRatePatience = TrainingDefaults.LearningRatePatience;
+
+    /// <summary>SGD momentum α in Δw ← η·g + α·Δw_prev. Default 0.9. Range: [0, 1). Used by Sgd only.</summary>
+    public float Momentum = TrainingDefaults.Momentum;
+
+    /// <summary>Use Nesterov momentum with SGD. Default false.</summary>
+    public bool UseNesterovMomentum = TrainingDefaults.UseNesterovMomentum;
+
+    /// <summary>
+    /// L2 strength λ: the weight gradient of the batch-mean loss becomes g + λ·w (biases are not regularised), with
+    /// every optimizer. Default 3e−3 for <see cref="MlpBinaryTrainer"/>, 1e−3 for <see cref="MlpMulticlassTrainer"/>,
+    /// 0.1 for <see cref="MlpRegressionTrainer"/>. Range: ≥ 0.
+    /// </summary>
+    public float L2Regularization = TrainingDefaults.L2Regularization;
+
+    /// <summary>
+    /// Decoupled weight decay d of <see cref="MlpOptimizer.AdamW"/>: before each step w ← w − η_t·d·w on weights (not
+    /// biases). Default 0. Range: ≥ 0. The other optimizers ignore it.
+    /// </summary>
+    public float WeightDecay = TrainingDefaults.WeightDecay;
+
+    /// <summary>Probability of dropping each hidden unit per example while training (inverted dropout). Default 0. Range: [0, 1); 0 with the full-batch optimizers.</summary>
+    public float DropoutRate = TrainingDefaults.DropoutRate;
+
+    /// <summary>Probability of dropping each weight per mini-batch while training (DropConnect). Default 0. Range: [0, 1); 0 with the full-batch optimizers.</summary>
+    public float DropConnectRate = TrainingDefaults.DropConnectRate;
+
+    /// <summary>Examples per mini-batch; 1 is pattern mode. Larger than the training set means full batch. Default 32. Range: ≥ 1. The full-batch optimizers ignore it.</summary>
+    public int BatchSize = TrainingDefaults.BatchSize;
+
+    /// <summary>Maximum number of epochs (passes over the training set; iterations of the full-batch optimizers). Default 200. Range: ≥ 1.</summary>
+    public int NumberOfIterations = TrainingDefaults.NumberOfIterations;
 
     /// <summary>Shuffle the training set every epoch (seeded). Default true.</summary>
-    public bool Shuffle = true;
+    public bool Shuffle = TrainingDefaults.Shuffle;
 
     /// <summary>Seed for initial weights, shuffling, dropout and the validation split; null takes one from the MLContext's seed. Default null.</summary>
     public int? Seed;
 
     /// <summary>
-    /// Stop when the validation loss has not improved for <see cref="EarlyStoppingPatience"/> epochs, and return the
-    /// weights of the best epoch. The validation set is the one passed to <c>Fit(train, validation)</c>, or else a
-    /// seeded <see cref="ValidationFraction"/> split of the training set (stratified for classification). When that
-    /// split would hold fewer than 10 rows, training runs without early stopping and says so in the log. Default true.
+    /// Stop when the monitored validation figure has not improved for <see cref="EarlyStoppingPatience"/> epochs, and
+    /// return the weights of the best epoch. The validation set is the one passed to <c>Fit(train, validation)</c>, or
+    /// else a seeded <see cref="ValidationFraction"/> split of the training set (stratified for classification). When
+    /// that split would hold fewer than 10 rows, training runs without early stopping and says so in the log. Default true.
     /// </summary>
-    public bool EarlyStopping = true;
+    public bool EarlyStopping = TrainingDefaults.EarlyStopping;
 
     /// <summary>Fraction of the training set held out for early stopping when no validation set is given. Default 0.2. Range: (0, 1).</summary>
-    public float ValidationFraction = 0.2f;
+    public float ValidationFraction = TrainingDefaults.ValidationFraction;
 
-    /// <summary>Epochs without improvement of the validation loss before stopping. Default 20. Range: ≥ 1.</summary>
-    public int EarlyStoppingPatience = 20;
+    /// <summary>Epochs without improvement of the monitored validation figure before stopping. Default 20. Range: ≥ 1.</summary>
+    public int EarlyStoppingPatience = TrainingDefaults.EarlyStoppingPatience;
+
+    /// <summary>
+    /// Smallest change of the monitored figure that counts as an improvement, for early stopping and ReduceOnPlateau.
+    /// Default 1e−4. Range: ≥ 0.
+    /// </summary>
+    public double EarlyStoppingMinImprovement = TrainingDefaults.EarlyStoppingMinImprovement;
+
+    /// <summary>Most loss-and-gradient evaluations of the full-batch optimizers over the whole run. Default 15000. Range: ≥ 1.</summary>
+    public int MaximumFunctionEvaluations = TrainingDefaults.MaximumFunctionEvaluations;
 
     /// <summary>Threads for the matrix products; null uses every core. Results are bit-identical for any value. Default null. Range: ≥ 1.</summary>
     public int? NumberOfThreads;
@@ -94,7 +136,17 @@ public abstract class MlpOptionsBase
     /// <summary>Called after every epoch with its losses and time (progress bars, logging, custom stopping by cancelling). Default null.</summary>
     public Action<EpochSummary>? EpochCompleted;
 
-    /// <summary>Checks every option; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one and its value.</summary>
+    /// <summary>What early stopping watches; only the classification trainers offer a choice.</summary>
+    private protected virtual MlpEarlyStoppingMetric StoppingMetric => MlpEarlyStoppingMetric.Loss;
+
+    /// <summary>Label smoothing ε; only the classification trainers offer it.</summary>
+    private protected virtual float Smoothing => 0f;
+
+    /// <summary>
+    /// Checks every option; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one and its value.
+    /// The training options are checked by the engine's own rules (<see cref="TrainingOptions.Validate"/>), which
+    /// use the same option names.
+    /// </summary>
     internal virtual void Validate()
     {
         OptionChecks.ColumnName(LabelColumnName, nameof(LabelColumnName));
@@ -106,40 +158,44 @@ public abstract class MlpOptionsBase
                 $"{nameof(HiddenLayerSizes)} must list at least one hidden layer, but is {(HiddenLayerSizes is null ? "null" : "empty")}.");
         for (int i = 0; i < HiddenLayerSizes.Length; i++)
         {
-            if (HiddenLayerSizes[i] < 1 || HiddenLayerSizes[i] > MlpDefaults.MaxLayerSize)
+            if (HiddenLayerSizes[i] < 1 || HiddenLayerSizes[i] > TrainingDefaults.MaxLayerSize)
                 throw new ArgumentOutOfRangeException(nameof(HiddenLayerSizes), HiddenLayerSizes[i],
-                    $"{nameof(HiddenLayerSizes)}[{i}] must be in [1, {MlpDefaults.MaxLayerSize}], but is {HiddenLayerSizes[i]}.");
+                    $"{nameof(HiddenLayerSizes)}[{i}] must be in [1, {TrainingDefaults.MaxLayerSize}], but is {HiddenLayerSizes[i]}.");
         }
         OptionChecks.Defined(Activation, nameof(Activation));
         OptionChecks.Defined(Optimizer, nameof(Optimizer));
-        OptionChecks.Positive(LearningRate, nameof(LearningRate));
-        OptionChecks.InRange(Momentum, 0, 1, nameof(Momentum), maximumIncluded: false);
-        OptionChecks.NonNegative(L2Regularization, nameof(L2Regularization));
-        OptionChecks.InRange(DropoutRate, 0, 1, nameof(DropoutRate), maximumIncluded: false);
-        OptionChecks.InRange(DropConnectRate, 0, 1, nameof(DropConnectRate), maximumIncluded: false);
-        OptionChecks.AtLeast(BatchSize, 1, nameof(BatchSize));
-        OptionChecks.AtLeast(NumberOfIterations, 1, nameof(NumberOfIterations));
-        if (!(ValidationFraction > 0 && ValidationFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, $"{nameof(ValidationFraction)} must be in (0, 1), but is {ValidationFraction}.");
-        OptionChecks.AtLeast(EarlyStoppingPatience, 1, nameof(EarlyStoppingPatience));
-        if (NumberOfThreads is { } threads)
-            OptionChecks.AtLeast(threads, 1, nameof(NumberOfThreads));
+        OptionChecks.Defined(LearningRateSchedule, nameof(LearningRateSchedule));
+        ToEngineOptions(LossFunction.SquaredError, seed: 0, EarlyStopping).Validate();
     }
-}
 
-/// <summary>Defaults shared by the catalog overloads and the options classes.</summary>
-internal static class MlpDefaults
-{
-    public const int HiddenLayerSize = 100;
-    public const float LearningRate = 0.003f;
-    public const float L2Regularization = 3e-3f;
-    public const float MulticlassL2Regularization = 1e-3f;
-    public const float RegressionL2Regularization = 0.1f;
-    public const int NumberOfIterations = 200;
-
-    /// <summary>Widest layer accepted: keeps a mistyped size from allocating gigabytes before anything else fails.</summary>
-    public const int MaxLayerSize = 1 << 16;
-
-    /// <summary>The automatic validation split must hold at least this many rows for early stopping to mean anything.</summary>
-    public const int MinValidationRows = 10;
+    /// <summary>The engine's options for a Fit: these options with the task's loss, the seed and the early-stopping decision.</summary>
+    internal TrainingOptions ToEngineOptions(LossFunction loss, int seed, bool earlyStopping) => new()
+    {
+        Loss = loss,
+        NumberOfIterations = NumberOfIterations,
+        BatchSize = BatchSize,
+        Optimizer = EngineEnums.ToEngine(Optimizer),
+        LearningRate = LearningRate,
+        LearningRateSchedule = EngineEnums.ToEngine(LearningRateSchedule),
+        WarmupEpochs = WarmupEpochs,
+        MinimumLearningRateFraction = MinimumLearningRateFraction,
+        LearningRateDecayFactor = LearningRateDecayFactor,
+        LearningRatePatience = LearningRatePatience,
+        Momentum = Momentum,
+        UseNesterovMomentum = UseNesterovMomentum,
+        L2Regularization = L2Regularization,
+        WeightDecay = WeightDecay,
+        DropoutRate = DropoutRate,
+        DropConnectRate = DropConnectRate,
+        LabelSmoothing = Smoothing,
+        Shuffle = Shuffle,
+        Seed = seed,
+        EarlyStopping = earlyStopping,
+        EarlyStoppingMetric = EngineEnums.ToEngine(StoppingMetric),
+        ValidationFraction = ValidationFraction,
+        EarlyStoppingPatience = EarlyStoppingPatience,
+        EarlyStoppingMinImprovement = EarlyStoppingMinImprovement,
+        MaximumFunctionEvaluations = MaximumFunctionEvaluations,
+        NumberOfThreads = NumberOfThreads,
+    };
 }

@@ -80,6 +80,12 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     {
     }
 
+    /// <summary>
+    /// The weight of each class (index = class) that multiplies the example weights of training and validation rows,
+    /// from the training rows; null for none. Only classification trainers weigh classes.
+    /// </summary>
+    private protected virtual double[]? ClassWeightsFor(TrainingRows training, int outputCount) => null;
+
     /// <summary>Engine targets from the labels read by <see cref="TrainingRows"/>.</summary>
     private protected abstract (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization);
 
@@ -102,7 +108,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         TrainingRows training = TrainingRows.Read(fitHost, channel, trainSet, featureCount);
         CheckTrainingLabels(channel, training);
         LabelStandardization standardization = StandardizationFor(training, initial);
-        TrainingData engineTraining = ToEngineData(training, outputCount, standardization, "training");
+        double[]? classWeights = ClassWeightsFor(training, outputCount);
+        TrainingData engineTraining = ToEngineData(training, outputCount, standardization, classWeights, "training");
         TrainingData? engineValidation = null;
         if (context.ValidationSet is { } validationSet)
         {
@@ -111,7 +118,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
                 throw Host.ExceptParam(nameof(context),
                     $"Feature column '{FeatureColumn.Name}' has {validationFeatures} values in the validation set but {featureCount} in the training set.");
             TrainingRows validation = TrainingRows.Read(fitHost, channel, validationSet, featureCount);
-            engineValidation = ToEngineData(validation, outputCount, standardization, "validation");
+            engineValidation = ToEngineData(validation, outputCount, standardization, classWeights, "validation");
         }
 
         // Standardise in place: these arrays are our own copies of the data. When the features arrive sparse, only
@@ -133,11 +140,11 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         MlpNetwork network = initial is not null
             ? standardizer?.ToStandardizedSpace(initial.Network) ?? initial.Network
             : MlpNetwork.CreateInitialized(featureCount, TrainerOptions.HiddenLayerSizes,
-                (Activation)(int)TrainerOptions.Activation, outputCount, outputActivation, seed);
+                EngineEnums.ToEngine(TrainerOptions.Activation), outputCount, outputActivation, seed);
         TrainingOptions engineOptions = EngineOptions(channel, loss, seed, training.RowCount, engineValidation is not null);
         channel.Info($"MLP {string.Join("-", new[] { featureCount }.Concat(TrainerOptions.HiddenLayerSizes).Append(outputCount))}, " +
-            $"{training.RowCount} training rows, {engineOptions.Optimizer} η={engineOptions.LearningRate}, batch {engineOptions.BatchSize}, " +
-            $"up to {engineOptions.MaxEpochs} epochs, {engineOptions.NumberOfThreads} threads.");
+            $"{training.RowCount} training rows, {engineOptions.Optimizer} η={engineOptions.LearningRate} ({engineOptions.LearningRateSchedule}), " +
+            $"batch {engineOptions.BatchSize}, up to {engineOptions.NumberOfIterations} epochs, {engineOptions.ThreadCount} threads.");
 
         TrainingResult result;
         try
@@ -163,12 +170,14 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         TrainerOptions.EpochCompleted?.Invoke(epoch);
     }
 
-    private TrainingData ToEngineData(TrainingRows data, int outputCount, LabelStandardization standardization, string name)
+    private TrainingData ToEngineData(TrainingRows data, int outputCount, LabelStandardization standardization, double[]? classWeights, string name)
     {
         try
         {
             (float[] targets, int targetWidth) = Targets(data, outputCount, standardization);
-            return new TrainingData(data.Features, data.FeatureCount, data.RowCount, targets, targetWidth, data.Weights);
+            float[]? weights = classWeights is null ? data.Weights
+                : ClassWeights.Apply(classWeights, data.Labels, data.RowCount, data.Weights is { } w ? w.AsSpan(0, data.RowCount) : default);
+            return new TrainingData(data.Features, data.FeatureCount, data.RowCount, targets, targetWidth, weights);
         }
         catch (ArgumentException e)
         {
@@ -193,32 +202,14 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     {
         TOptions o = TrainerOptions;
         bool earlyStopping = o.EarlyStopping;
-        if (earlyStopping && !hasValidationSet && trainingRows * o.ValidationFraction < MlpDefaults.MinValidationRows)
+        if (earlyStopping && !hasValidationSet && trainingRows * o.ValidationFraction < TrainingDefaults.MinValidationRows)
         {
             channel.Warning($"EarlyStopping is on, but {o.ValidationFraction:P0} of {trainingRows} rows is fewer than " +
-                $"{MlpDefaults.MinValidationRows} validation rows: training on all rows without early stopping. " +
+                $"{TrainingDefaults.MinValidationRows} validation rows: training on all rows without early stopping. " +
                 "Pass a validation set to Fit(train, validation) to stop early on small data.");
             earlyStopping = false;
         }
-        return new TrainingOptions
-        {
-            Loss = loss,
-            MaxEpochs = o.NumberOfIterations,
-            BatchSize = o.BatchSize,
-            Optimizer = o.Optimizer == MlpOptimizer.Adam ? OptimizerKind.Adam : OptimizerKind.Sgd,
-            LearningRate = o.LearningRate,
-            Momentum = o.Momentum,
-            Nesterov = o.UseNesterovMomentum,
-            L2 = o.L2Regularization,
-            DropoutRate = o.DropoutRate,
-            DropConnectRate = o.DropConnectRate,
-            Shuffle = o.Shuffle,
-            Seed = seed,
-            EarlyStopping = earlyStopping,
-            ValidationFraction = o.ValidationFraction,
-            Patience = o.EarlyStoppingPatience,
-            NumberOfThreads = o.NumberOfThreads ?? Environment.ProcessorCount,
-        };
+        return o.ToEngineOptions(loss, seed, earlyStopping);
     }
 
     private protected static SchemaShape.Column ScoreColumn(SchemaShape.Column.VectorKind kind, SchemaShape? annotations = null) =>

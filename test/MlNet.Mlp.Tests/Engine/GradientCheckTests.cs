@@ -55,6 +55,29 @@ public class GradientCheckTests
         CheckGradient(Activation.Tanh, LossFunction.SquaredError, Activation.Sigmoid, hiddenLayers, l2: 0.1f, dropout: 0.3f, dropConnect: 0.2f, weighted: true);
     }
 
+    [Theory]
+    [InlineData(LossFunction.SoftmaxCrossEntropy, Activation.Softmax)]
+    [InlineData(LossFunction.SigmoidCrossEntropy, Activation.Sigmoid)]
+    public void GradientMatchesWithLabelSmoothing(LossFunction loss, Activation output)
+    {
+        CheckGradient(Activation.Tanh, loss, output, 2, l2: 0f, dropout: 0f, dropConnect: 0f, weighted: true, smoothing: 0.2f);
+    }
+
+    [Fact]
+    public void SmoothedSoftmaxCrossEntropyIsTheCrossEntropyOfTheSmoothedTargets()
+    {
+        float[] logits = [1f, -0.5f, 2f];
+        double[] p = logits.Select(a => Math.Exp(a)).ToArray();
+        double total = p.Sum();
+        const float epsilon = 0.3f;
+        double expected = -Enumerable.Range(0, 3).Sum(j => (epsilon / 3 + (j == 1 ? 1 - epsilon : 0)) * Math.Log(p[j] / total));
+        var network = new MlpNetwork([new DenseLayer(3, 3, Activation.Softmax, [1, 0, 0, 0, 1, 0, 0, 0, 1], [0, 0, 0])]);
+        var backpropagation = new Backpropagation(network, LossFunction.SoftmaxCrossEntropy, 1, 0f, 0f, 1, labelSmoothing: epsilon);
+        backpropagation.Forward(logits, 1, training: false);
+        var (loss, _) = backpropagation.Loss([1f], [], 1, computeGradient: false);
+        Assert.Equal(expected, loss, 5);
+    }
+
     [Fact]
     public void ExampleWeightTwoEqualsDuplicatingTheExample()
     {
@@ -82,7 +105,7 @@ public class GradientCheckTests
     }
 
     private static void CheckGradient(Activation hidden, LossFunction loss, Activation output, int hiddenLayers,
-        float l2, float dropout, float dropConnect, bool weighted)
+        float l2, float dropout, float dropConnect, bool weighted, float smoothing = 0f)
     {
         int outputs = loss == LossFunction.Perceptron ? 1 : loss == LossFunction.SigmoidCrossEntropy ? 2 : 3;
         int seed = (int)hidden * 100 + (int)loss * 10 + hiddenLayers;
@@ -97,7 +120,7 @@ public class GradientCheckTests
         float[] y = EngineTestData.Targets(random, loss, output, Rows, outputs);
         float[] weights = weighted ? Enumerable.Range(0, Rows).Select(i => 0.5f + i).ToArray() : [];
 
-        var backpropagation = new Backpropagation(network, loss, Rows, dropout, dropConnect, 1);
+        var backpropagation = new Backpropagation(network, loss, Rows, dropout, dropConnect, 1, smoothing);
         backpropagation.SampleMasks(new DeterministicRandom(seed, DeterministicRandom.Stream.Masks), Rows);
         backpropagation.Forward(x, Rows, training: true);
         backpropagation.Loss(y, weights, Rows, computeGradient: true);

@@ -26,8 +26,8 @@ public class OptimizerAndRegularizationTests
     {
         var options = new TrainingOptions
         {
-            Optimizer = kind, LearningRate = 0.5f, Momentum = momentum, Nesterov = nesterov,
-            BatchSize = 64, MaxEpochs = 300, Shuffle = false,
+            Optimizer = kind, LearningRate = 0.5f, Momentum = momentum, UseNesterovMomentum = nesterov,
+            BatchSize = 64, NumberOfIterations = 300, Shuffle = false, L2Regularization = 0f, EarlyStopping = false,
         };
         MlpNetwork initial = MlpNetwork.CreateInitialized(2, [], Activation.Identity, 1, Activation.Identity, seed: 3);
         return new MlpTrainer(options).Train(initial, IllConditionedRegression()).Report.Epochs[^1].TrainingLoss;
@@ -62,7 +62,7 @@ public class OptimizerAndRegularizationTests
 
         var options = new TrainingOptions
         {
-            Optimizer = OptimizerKind.Sgd, LearningRate = eta, Momentum = 0f, L2 = lambda, BatchSize = 6, MaxEpochs = 1, Shuffle = false,
+            Optimizer = OptimizerKind.Sgd, LearningRate = eta, Momentum = 0f, L2Regularization = lambda, BatchSize = 6, NumberOfIterations = 1, Shuffle = false, EarlyStopping = false,
         };
         MlpNetwork trained = new MlpTrainer(options).Train(initial, new TrainingData(x, 3, y)).Network;
 
@@ -84,7 +84,7 @@ public class OptimizerAndRegularizationTests
         float[] x = [1, 2, -1, 0.5f];
         var y = new float[2];
         initial.Predict(x, 2, y);
-        var options = new TrainingOptions { Optimizer = OptimizerKind.Sgd, LearningRate = 0.1f, Momentum = 0f, L2 = 1f, BatchSize = 2, MaxEpochs = 1 };
+        var options = new TrainingOptions { Optimizer = OptimizerKind.Sgd, LearningRate = 0.1f, Momentum = 0f, L2Regularization = 1f, BatchSize = 2, NumberOfIterations = 1, EarlyStopping = false };
         MlpNetwork trained = new MlpTrainer(options).Train(initial, new TrainingData(x, 2, y)).Network;
         for (int i = 0; i < 2; i++)
             Assert.Equal(0.9f * initial.Layers[0].Weights[i], trained.Layers[0].Weights[i], 1e-6f);

@@ -37,7 +37,7 @@ public class TrainingLoopTests
         var longer = new TrainingData(features, 4, 90, targets, 1, longWeights);
         var options = new TrainingOptions
         {
-            Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.01f, BatchSize = 16, MaxEpochs = 4,
+            Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.01f, BatchSize = 16, NumberOfIterations = 4,
             EarlyStopping = true, ValidationFraction = 0.2f, Seed = 5,
         };
         float[] fromExact = EngineTestData.Parameters(new MlpTrainer(options).Train(ClassifierNetwork(2), exact).Network);
@@ -68,8 +68,8 @@ public class TrainingLoopTests
         {
             var options = new TrainingOptions
             {
-                Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.01f, BatchSize = 16, MaxEpochs = 5,
-                DropoutRate = 0.2f, DropConnectRate = 0.1f, L2 = 1e-3f, Seed = 42, NumberOfThreads = threads,
+                Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.01f, BatchSize = 16, NumberOfIterations = 5,
+                DropoutRate = 0.2f, DropConnectRate = 0.1f, L2Regularization = 1e-3f, Seed = 42, NumberOfThreads = threads,
             };
             float[] weights = EngineTestData.Parameters(new MlpTrainer(options).Train(ClassifierNetwork(7), Blobs(150, 1)).Network);
             if (reference is null)
@@ -92,7 +92,7 @@ public class TrainingLoopTests
     [InlineData(1000)]
     public void AnyBatchSizeLearnsTheBlobs(int batchSize)
     {
-        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.01f, BatchSize = batchSize, MaxEpochs = batchSize == 1000 ? 200 : 20 };
+        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.01f, BatchSize = batchSize, NumberOfIterations = batchSize == 1000 ? 200 : 20 };
         TrainingResult result = new MlpTrainer(options).Train(ClassifierNetwork(1), Blobs(150, 2), validation: Blobs(90, 3));
         Assert.True(result.Report.Epochs[^1].TrainingLoss < result.Report.Epochs[0].TrainingLoss);
         Assert.True(result.Report.Epochs[^1].ValidationAccuracy > 0.8, $"accuracy {result.Report.Epochs[^1].ValidationAccuracy}");
@@ -105,14 +105,14 @@ public class TrainingLoopTests
         var random = new Random(5);
         var training = new TrainingData(EngineTestData.Uniform(random, 40 * 3, 1f), 3, EngineTestData.Uniform(random, 40, 1f));
         var validation = new TrainingData(EngineTestData.Uniform(random, 40 * 3, 1f), 3, EngineTestData.Uniform(random, 40, 1f));
-        var options = new TrainingOptions { LearningRate = 0.01f, BatchSize = 8, MaxEpochs = 500, EarlyStopping = true, Patience = 5, Tolerance = 0 };
+        var options = new TrainingOptions { LearningRate = 0.01f, BatchSize = 8, NumberOfIterations = 500, EarlyStopping = true, EarlyStoppingPatience = 5, EarlyStoppingMinImprovement = 0 };
         MlpNetwork initial = MlpNetwork.CreateInitialized(3, [32], Activation.Tanh, 1, Activation.Identity, seed: 2);
 
         TrainingResult result = new MlpTrainer(options).Train(initial, training, validation);
 
         TrainingReport report = result.Report;
         Assert.Equal(StopReason.EarlyStopping, report.StopReason);
-        Assert.Equal(report.BestEpoch + options.Patience, report.EpochCount);
+        Assert.Equal(report.BestEpoch + options.EarlyStoppingPatience, report.EpochCount);
         Assert.True(report.RestoredBestWeights);
         double best = report.Epochs[report.BestEpoch - 1].ValidationLoss!.Value;
         Assert.Equal(report.ValidationLosses.Min(), best);
@@ -125,7 +125,7 @@ public class TrainingLoopTests
     [Fact]
     public void EarlyStoppingWithoutValidationSetSplitsOffAStratifiedFifth()
     {
-        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, MaxEpochs = 1, EarlyStopping = true };
+        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, NumberOfIterations = 1, EarlyStopping = true };
         TrainingReport report = new MlpTrainer(options).Train(ClassifierNetwork(1), Blobs(150, 2)).Report;
         Assert.Equal(30, report.ValidationExampleCount);
 
@@ -140,7 +140,7 @@ public class TrainingLoopTests
     {
         var random = new Random(1);
         var data = new TrainingData(EngineTestData.Uniform(random, 50 * 2, 100f), 2, EngineTestData.Uniform(random, 50, 100f));
-        var options = new TrainingOptions { Optimizer = OptimizerKind.Sgd, LearningRate = 10f, Momentum = 0.9f, BatchSize = 10, MaxEpochs = 50 };
+        var options = new TrainingOptions { Optimizer = OptimizerKind.Sgd, LearningRate = 10f, Momentum = 0.9f, BatchSize = 10, NumberOfIterations = 50 };
         MlpNetwork initial = MlpNetwork.CreateInitialized(2, [4], Activation.Identity, 1, Activation.Identity, seed: 1);
 
         var exception = Assert.Throws<TrainingDivergedException>(() => new MlpTrainer(options).Train(initial, data));
@@ -154,7 +154,7 @@ public class TrainingLoopTests
     [Fact]
     public void CheckAliveRunsBeforeEveryMiniBatchAndItsExceptionStopsTraining()
     {
-        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, BatchSize = 10, MaxEpochs = 3 };
+        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, BatchSize = 10, NumberOfIterations = 3, EarlyStopping = false };
         int calls = 0;
         new MlpTrainer(options).Train(ClassifierNetwork(1), Blobs(95, 2), checkAlive: () => calls++);
         Assert.Equal(3 * 10, calls);
@@ -172,7 +172,7 @@ public class TrainingLoopTests
     [Fact]
     public void EpochCallbackSeesEveryEpochOfTheReport()
     {
-        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, BatchSize = 16, MaxEpochs = 4 };
+        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, BatchSize = 16, NumberOfIterations = 4 };
         var seen = new List<EpochSummary>();
         TrainingReport report = new MlpTrainer(options).Train(ClassifierNetwork(1), Blobs(60, 2), Blobs(30, 3), epochCompleted: seen.Add).Report;
         Assert.Equal(report.Epochs, seen);
@@ -184,7 +184,7 @@ public class TrainingLoopTests
     [Fact]
     public void WarmStartContinuesFromTheGivenWeightsAndLeavesThemUntouched()
     {
-        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.003f, BatchSize = 16, MaxEpochs = 5 };
+        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.003f, BatchSize = 16, NumberOfIterations = 5 };
         var trainer = new MlpTrainer(options);
         TrainingResult first = trainer.Train(ClassifierNetwork(1), Blobs(150, 2));
         float[] firstWeights = EngineTestData.Parameters(first.Network);
@@ -197,7 +197,7 @@ public class TrainingLoopTests
     [Fact]
     public void TargetLossStopsTraining()
     {
-        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.01f, BatchSize = 16, MaxEpochs = 500, TargetLoss = 0.3 };
+        var options = new TrainingOptions { Loss = LossFunction.SoftmaxCrossEntropy, LearningRate = 0.01f, BatchSize = 16, NumberOfIterations = 500, TargetLoss = 0.3 };
         TrainingReport report = new MlpTrainer(options).Train(ClassifierNetwork(1), Blobs(150, 2)).Report;
         Assert.Equal(StopReason.TargetLossReached, report.StopReason);
         Assert.True(report.Epochs[^1].TrainingLoss <= 0.3 && report.Epochs.SkipLast(1).All(e => e.TrainingLoss > 0.3));

@@ -14,7 +14,7 @@ public class XorTests
         var options = new TrainingOptions
         {
             Optimizer = OptimizerKind.Sgd, LearningRate = 0.5f, Momentum = 0.9f, BatchSize = 1,
-            MaxEpochs = 5000, TargetLoss = 0.005, Seed = 1,
+            NumberOfIterations = 5000, TargetLoss = 0.005, Seed = 1, L2Regularization = 0f, EarlyStopping = false,
         };
         MlpNetwork initial = MlpNetwork.CreateInitialized(2, [3], Activation.Sigmoid, 2, Activation.Sigmoid, seed: 1);
 
@@ -42,7 +42,7 @@ public class XorTests
             var options = new TrainingOptions
             {
                 Loss = LossFunction.SquaredError, Optimizer = OptimizerKind.Sgd, LearningRate = 0.5f, Momentum = 0.9f,
-                BatchSize = 1, MaxEpochs = 2000, TargetLoss = 0.01, Seed = seed,
+                BatchSize = 1, NumberOfIterations = 2000, TargetLoss = 0.01, Seed = seed, L2Regularization = 0f, EarlyStopping = false,
             };
             MlpNetwork initial = MlpNetwork.CreateInitialized(2, [2], Activation.Sigmoid, 1, Activation.Sigmoid, seed);
             MlpNetwork network = new MlpTrainer(options).Train(initial, data).Network;
