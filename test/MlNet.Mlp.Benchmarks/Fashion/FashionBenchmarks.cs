@@ -78,7 +78,7 @@ public static class FashionBenchmarks
         double fitSeconds = clock.Elapsed.TotalSeconds;
         double accuracy = MulticlassAccuracy(model.Transform(FashionMnistDataView.Multiclass(FashionMnist.Read(directory, "t10k"))));
         var report = model.Model.TrainingReport;
-        PrintResult(new { mode = "mlp-defaults", epochs, seed, fit_s = fitSeconds, accuracy, epochs_run = report.EpochCount, best_epoch = report.BestEpoch,
+        ResultLine.Print(new { mode = "mlp-defaults", epochs, seed, fit_s = fitSeconds, accuracy, epochs_run = report.EpochCount, best_epoch = report.BestEpoch,
             validation_accuracy = report.Epochs.Select(e => e.ValidationAccuracy) });
     }
 
