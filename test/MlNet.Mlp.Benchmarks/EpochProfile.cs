@@ -36,44 +36,65 @@ public static class EpochProfile
 
         step.RunEpoch(); // JIT tiering and first-touch of the buffers
         step.Phases.Clear();
-        var clock = Stopwatch.StartNew();
+        var products = new BatchProducts(threads);
+        int batches = (Rows + BatchSize - 1) / BatchSize;
+        products.Run(50);
+        // Engine epochs and epochs of products alone alternate, so that each ratio compares the two under the same load.
+        var epochTimes = new double[epochs];
+        var gemmTimes = new double[epochs];
         for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
             step.RunEpoch();
-        double epochSeconds = clock.Elapsed.TotalSeconds / epochs;
-        double gemmSeconds = GemmSecondsPerEpoch(threads, batches: (Rows + BatchSize - 1) / BatchSize);
+            epochTimes[epoch] = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            products.Run(batches);
+            gemmTimes[epoch] = clock.Elapsed.TotalSeconds;
+        }
+        double epochSeconds = Median(epochTimes), gemmSeconds = Median(gemmTimes);
+        double ratio = Median(epochTimes.Zip(gemmTimes, (e, g) => e / g).ToArray());
 
-        Console.WriteLine($"{threads} thread(s): {epochSeconds:F3} s per epoch (mean of {epochs})");
+        Console.WriteLine($"{threads} thread(s): {epochSeconds:F3} s per epoch (median of {epochs})");
         foreach (var (phase, ticks) in step.Phases)
         {
             double seconds = ticks / (double)Stopwatch.Frequency / epochs;
             Console.WriteLine($"  {phase,-40} {seconds,7:F3} s  {seconds / epochSeconds,6:P0}");
         }
         Console.WriteLine($"  {"of which GEMMs (timed alone)",-40} {gemmSeconds,7:F3} s  {gemmSeconds / epochSeconds,6:P0}");
-        ResultLine.Print(new { mode = "epoch-profile", threads, epochs, epoch_s = epochSeconds, gemm_s = gemmSeconds });
+        Console.WriteLine($"  epoch / its products alone: {ratio:F2} (median of same-epoch ratios)");
+        ResultLine.Print(new { mode = "epoch-profile", threads, epochs, epoch_s = epochSeconds, gemm_s = gemmSeconds, epoch_over_gemm = ratio });
     }
 
-    /// <summary>The six products of one batch step, run back to back for an epoch's worth of batches.</summary>
-    private static double GemmSecondsPerEpoch(int threads, int batches)
+    private static double Median(double[] values)
     {
-        var random = new Random(2);
-        float[] Matrix(int length) => Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray();
-        float[] x = Matrix(BatchSize * Features), w1 = Matrix(Hidden * Features), h = Matrix(BatchSize * Hidden);
-        float[] w2 = Matrix(Classes * Hidden), z = Matrix(BatchSize * Classes), d2 = Matrix(BatchSize * Classes);
-        float[] dW2 = new float[Classes * Hidden], d1 = new float[BatchSize * Hidden], dW1 = new float[Hidden * Features];
-        void BatchProducts()
+        double[] sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The five products of one batch step, on operands of their sizes, run back to back.</summary>
+    private sealed class BatchProducts(int threads)
+    {
+        private readonly float[] x = Matrix(BatchSize * Features), w1 = Matrix(Hidden * Features), h = Matrix(BatchSize * Hidden);
+        private readonly float[] w2 = Matrix(Classes * Hidden), z = Matrix(BatchSize * Classes), d2 = Matrix(BatchSize * Classes);
+        private readonly float[] dW2 = new float[Classes * Hidden], d1 = new float[BatchSize * Hidden], dW1 = new float[Hidden * Features];
+
+        public void Run(int batches)
         {
-            Gemm.Multiply(false, true, BatchSize, Hidden, Features, x, Features, w1, Features, h, Hidden, false, threads);
-            Gemm.Multiply(false, true, BatchSize, Classes, Hidden, h, Hidden, w2, Hidden, z, Classes, false, threads);
-            Gemm.Multiply(true, false, Classes, Hidden, BatchSize, d2, Classes, h, Hidden, dW2, Hidden, false, threads);
-            Gemm.Multiply(false, false, BatchSize, Hidden, Classes, d2, Classes, w2, Hidden, d1, Hidden, false, threads);
-            Gemm.Multiply(true, false, Hidden, Features, BatchSize, d1, Hidden, x, Features, dW1, Features, false, threads);
+            for (int i = 0; i < batches; i++)
+            {
+                Gemm.Multiply(false, true, BatchSize, Hidden, Features, x, Features, w1, Features, h, Hidden, false, threads);
+                Gemm.Multiply(false, true, BatchSize, Classes, Hidden, h, Hidden, w2, Hidden, z, Classes, false, threads);
+                Gemm.Multiply(true, false, Classes, Hidden, BatchSize, d2, Classes, h, Hidden, dW2, Hidden, false, threads);
+                Gemm.Multiply(false, false, BatchSize, Hidden, Classes, d2, Classes, w2, Hidden, d1, Hidden, false, threads);
+                Gemm.Multiply(true, false, Hidden, Features, BatchSize, d1, Hidden, x, Features, dW1, Features, false, threads);
+            }
         }
-        for (int i = 0; i < 50; i++)
-            BatchProducts();
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < batches; i++)
-            BatchProducts();
-        return clock.Elapsed.TotalSeconds;
+
+        private static float[] Matrix(int length)
+        {
+            var random = new Random(length);
+            return Enumerable.Range(0, length).Select(_ => (float)random.NextDouble()).ToArray();
+        }
     }
 
     /// <summary>TrainingRun.TrainBatch's steps, in its order, each under a stopwatch.</summary>
@@ -96,7 +117,7 @@ public static class EpochProfile
             {
                 int rows = Math.Min(options.BatchSize, _order.Length - start);
                 int first = start;
-                Timed("gather rows", () => trainingSet.Gather(_order.AsSpan(first, rows), _batchFeatures, _batchTargets, _batchWeights));
+                Timed("gather rows", () => trainingSet.Gather(_order.AsSpan(first, rows), _batchFeatures, _batchTargets, _batchWeights, options.ThreadCount));
                 ReadOnlySpan<float> features = _batchFeatures.AsSpan(0, rows * network.InputCount);
                 long t = Stopwatch.GetTimestamp();
                 _backpropagation.Forward(features, rows, training: true);

@@ -20,11 +20,15 @@ public enum Activation
     Softmax,
 }
 
-/// <summary>Applies an <see cref="Activation"/> to rows×columns blocks through the kernels.</summary>
-internal static class ActivationFunctions
+/// <summary>
+/// Applies an <see cref="Activation"/> to rows×columns blocks through the kernels, split over up to
+/// <c>numberOfThreads</c> threads: elementwise activations by ranges of elements, softmax by rows; either way every
+/// element's result is the one a single thread computes.
+/// </summary>
+internal static unsafe class ActivationFunctions
 {
     /// <summary>h = Φ(a) for a rows×columns row-major block; <paramref name="h"/> may be <paramref name="a"/>.</summary>
-    public static void Forward(Activation activation, ReadOnlySpan<float> a, Span<float> h, int rows, int columns)
+    public static void Forward(Activation activation, ReadOnlySpan<float> a, Span<float> h, int rows, int columns, int numberOfThreads = 1)
     {
         int length = rows * columns;
         a = a[..length];
@@ -35,20 +39,24 @@ internal static class ActivationFunctions
                 a.CopyTo(h);
                 break;
             case Activation.Sigmoid:
-                Activations.Sigmoid(a, h);
+                ParallelElementwise.Map(&Activations.Sigmoid, a, h, numberOfThreads);
                 break;
             case Activation.Tanh:
-                Activations.Tanh(a, h);
+                ParallelElementwise.Map(&Activations.Tanh, a, h, numberOfThreads);
                 break;
             case Activation.Relu:
-                Activations.Relu(a, h);
+                ParallelElementwise.Map(new ReluOperator(), a, h, numberOfThreads);
                 break;
             case Activation.HardTanh:
-                Activations.HardTanh(a, h);
+                ParallelElementwise.Map(new HardTanhOperator(), a, h, numberOfThreads);
                 break;
             case Activation.Softmax:
-                for (int i = 0; i < rows; i++)
-                    Softmax.Row(a.Slice(i * columns, columns), h.Slice(i * columns, columns));
+                fixed (float* ap = a)
+                fixed (float* hp = h)
+                {
+                    var job = new SoftmaxRows(ap, hp, columns, backward: false);
+                    ParallelRanges.Run(ref job, rows, numberOfThreads, RowsPerRange(columns), alignment: 1);
+                }
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
@@ -59,7 +67,7 @@ internal static class ActivationFunctions
     /// Turns ∂L/∂h into ∂L/∂a in place, given the forward outputs h. For softmax this is the Jacobian-vector
     /// product ∂L/∂a_j = h_j (g_j − Σ_k g_k h_k) per row.
     /// </summary>
-    public static void Backward(Activation activation, ReadOnlySpan<float> h, Span<float> g, int rows, int columns)
+    public static void Backward(Activation activation, ReadOnlySpan<float> h, Span<float> g, int rows, int columns, int numberOfThreads = 1)
     {
         int length = rows * columns;
         h = h[..length];
@@ -69,29 +77,58 @@ internal static class ActivationFunctions
             case Activation.Identity:
                 break;
             case Activation.Sigmoid:
-                Activations.SigmoidBackward(h, g);
+                ParallelElementwise.Map(new SigmoidBackwardOperator(), h, g, g, numberOfThreads);
                 break;
             case Activation.Tanh:
-                Activations.TanhBackward(h, g);
+                ParallelElementwise.Map(new TanhBackwardOperator(), h, g, g, numberOfThreads);
                 break;
             case Activation.Relu:
-                Activations.ReluBackward(h, g);
+                ParallelElementwise.Map(new ReluBackwardOperator(), h, g, g, numberOfThreads);
                 break;
             case Activation.HardTanh:
-                Activations.HardTanhBackward(h, g);
+                ParallelElementwise.Map(new HardTanhBackwardOperator(), h, g, g, numberOfThreads);
                 break;
             case Activation.Softmax:
-                for (int i = 0; i < rows; i++)
+                fixed (float* hp = h)
+                fixed (float* gp = g)
                 {
-                    ReadOnlySpan<float> hi = h.Slice(i * columns, columns);
-                    Span<float> gi = g.Slice(i * columns, columns);
-                    float projection = TensorPrimitives.Dot(gi, hi);
-                    TensorPrimitives.Subtract(gi, projection, gi);
-                    TensorPrimitives.Multiply(gi, hi, gi);
+                    var job = new SoftmaxRows(hp, gp, columns, backward: true);
+                    ParallelRanges.Run(ref job, rows, numberOfThreads, RowsPerRange(columns), alignment: 1);
                 }
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+
+    /// <summary>
+    /// Whether h = Φ(a + b) can be computed inside the layer's product (<see cref="BiasActivationEpilogue{TActivation}"/>):
+    /// activations made of exact operations (max, min), whose result cannot depend on how the tile is vectorised.
+    /// </summary>
+    public static bool FusesIntoProduct(Activation activation) => activation is Activation.Identity or Activation.Relu or Activation.HardTanh;
+
+    private static int RowsPerRange(int columns) => Math.Max(1, ParallelElementwise.MinimumRange / Math.Max(columns, 1));
+
+    /// <summary>Softmax (forward: x = a, y = h) or its backward step (x = h, y = g in place), row by row.</summary>
+    private readonly struct SoftmaxRows(float* x, float* y, int columns, bool backward) : IRangeJob
+    {
+        public void Run(int start, int end)
+        {
+            for (int i = start; i < end; i++)
+            {
+                var input = new ReadOnlySpan<float>(x + (long)i * columns, columns);
+                var output = new Span<float>(y + (long)i * columns, columns);
+                if (backward)
+                {
+                    float projection = TensorPrimitives.Dot(output, input);
+                    TensorPrimitives.Subtract(output, projection, output);
+                    TensorPrimitives.Multiply(output, input, output);
+                }
+                else
+                {
+                    Softmax.Row(input, output);
+                }
+            }
         }
     }
 }

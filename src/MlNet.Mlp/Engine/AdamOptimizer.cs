@@ -80,6 +80,6 @@ public sealed class AdamOptimizer : Optimizer
         if (WeightDecay > 0 && decayed[block])
             TensorPrimitives.Multiply(parameters, 1f - LearningRate * WeightDecay, parameters);
         OptimizerKernels.AdamStep(parameters, gradient, firstMoments[block], secondMoments[block],
-            (float)(LearningRate / firstMomentDenominator), Beta1, Beta2, secondMomentCorrection, Epsilon);
+            (float)(LearningRate / firstMomentDenominator), Beta1, Beta2, secondMomentCorrection, Epsilon, NumberOfThreads);
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
@@ -84,6 +83,9 @@ internal sealed class Backpropagation
         outputLogits = new float[maxRows * network.OutputCount];
     }
 
+    /// <summary>Threads for the products and the elementwise steps between them; results do not depend on it.</summary>
+    public int NumberOfThreads => numberOfThreads;
+
     /// <summary>Largest batch the buffers hold.</summary>
     public int MaxRows { get; }
 
@@ -126,11 +128,10 @@ internal sealed class Backpropagation
             bool isOutput = l == layers.Length - 1;
             Span<float> h = activations[l].AsSpan(0, size);
             Span<float> a = isOutput ? outputLogits.AsSpan(0, size) : h;
-            layer.ComputePreActivations(input, rows, WeightsInUse(l, training), a, numberOfThreads);
-            ActivationFunctions.Forward(layer.Activation, a, h, rows, layer.OutputCount);
+            layer.Forward(input, rows, WeightsInUse(l, training), a, h, numberOfThreads);
             if (training && dropoutMasks[l] is { } mask)
             {
-                TensorPrimitives.Multiply(h, mask.AsSpan(0, size), dropoutOutputs[l].AsSpan(0, size));
+                ParallelElementwise.Map(new MultiplyOperator(), h, mask.AsSpan(0, size), dropoutOutputs[l].AsSpan(0, size), numberOfThreads);
                 input = dropoutOutputs[l].AsSpan(0, size);
             }
             else
@@ -180,31 +181,86 @@ internal sealed class Backpropagation
     }
 
     /// <summary>∂L/∂W = (δᵀ·x) ⊙ M_W + λW and ∂L/∂b = column sums of δ.</summary>
-    private void ComputeParameterGradients(int l, ReadOnlySpan<float> delta, ReadOnlySpan<float> input, int rows, float l2)
+    /// <remarks>Without DropConnect, λW is added to each tile of the product as it is finished.</remarks>
+    private unsafe void ComputeParameterGradients(int l, ReadOnlySpan<float> delta, ReadOnlySpan<float> input, int rows, float l2)
     {
         DenseLayer layer = layers[l];
         float[] weightGradient = WeightGradients[l];
-        Gemm.Multiply(transposeA: true, transposeB: false, layer.OutputCount, layer.InputCount, rows,
-            delta, layer.OutputCount, input, layer.InputCount, weightGradient, layer.InputCount, accumulate: false, numberOfThreads);
-        if (dropConnectMasks[l] is { } mask)
-            TensorPrimitives.Multiply(weightGradient, mask, weightGradient);
-        if (l2 > 0)
-            TensorPrimitives.MultiplyAdd(layer.WeightArray, l2, weightGradient, weightGradient);
-        Kernels.Bias.SumRows(delta, rows, layer.OutputCount, BiasGradients[l], accumulate: false);
+        float[]? mask = dropConnectMasks[l];
+        if (mask is null && l2 > 0)
+        {
+            fixed (float* weights = layer.WeightArray)
+            {
+                Gemm.Multiply(transposeA: true, transposeB: false, layer.OutputCount, layer.InputCount, rows,
+                    delta, layer.OutputCount, input, layer.InputCount, weightGradient, layer.InputCount, accumulate: false,
+                    new ScaledAddEpilogue(weights, layer.InputCount, l2), numberOfThreads);
+            }
+        }
+        else
+        {
+            Gemm.Multiply(transposeA: true, transposeB: false, layer.OutputCount, layer.InputCount, rows,
+                delta, layer.OutputCount, input, layer.InputCount, weightGradient, layer.InputCount, accumulate: false, numberOfThreads);
+            if (mask is not null)
+                ParallelElementwise.Map(new MultiplyOperator(), weightGradient, mask, weightGradient, numberOfThreads);
+            if (l2 > 0)
+                ParallelElementwise.Map(new MultiplyAddOperator(l2), layer.WeightArray, weightGradient, weightGradient, numberOfThreads);
+        }
+        Kernels.Bias.SumRows(delta, rows, layer.OutputCount, BiasGradients[l], accumulate: false, numberOfThreads);
     }
 
     /// <summary>δ_(l−1) = (δ_l·W̃_l) ⊙ M_h ⊙ Φ'(h_(l−1)).</summary>
+    /// <remarks>Without dropout, Φ' is applied to each tile of the product as it is finished.</remarks>
     private void PropagateToPreviousLayer(int l, ReadOnlySpan<float> delta, int rows)
     {
         DenseLayer layer = layers[l];
         DenseLayer previous = layers[l - 1];
         Span<float> previousDelta = deltas[l - 1].AsSpan(0, rows * previous.OutputCount);
-        Gemm.Multiply(transposeA: false, transposeB: false, rows, layer.InputCount, layer.OutputCount,
-            delta, layer.OutputCount, WeightsInUse(l, training: true), layer.InputCount, previousDelta, layer.InputCount, accumulate: false, numberOfThreads);
+        ReadOnlySpan<float> weights = WeightsInUse(l, training: true);
         if (dropoutMasks[l - 1] is { } mask)
-            TensorPrimitives.Multiply(previousDelta, mask.AsSpan(0, previousDelta.Length), previousDelta);
-        ActivationFunctions.Backward(previous.Activation, activations[l - 1], previousDelta, rows, previous.OutputCount);
+        {
+            MultiplyPropagated(layer, delta, rows, weights, previousDelta, new NoEpilogue());
+            ParallelElementwise.Map(new MultiplyOperator(), previousDelta, mask.AsSpan(0, previousDelta.Length), previousDelta, numberOfThreads);
+            ActivationFunctions.Backward(previous.Activation, activations[l - 1], previousDelta, rows, previous.OutputCount, numberOfThreads);
+            return;
+        }
+        PropagateThroughActivation(layer, previous.Activation, delta, rows, weights, previousDelta, activations[l - 1]);
     }
+
+    /// <summary>δ_(l−1) = (δ_l·W̃_l) ⊙ Φ'(h_(l−1)) with Φ' in the product's epilogue.</summary>
+    private unsafe void PropagateThroughActivation(DenseLayer layer, Activation previousActivation, ReadOnlySpan<float> delta, int rows,
+        ReadOnlySpan<float> weights, Span<float> previousDelta, float[] previousOutputs)
+    {
+        int ldh = layer.InputCount;
+        fixed (float* h = previousOutputs)
+        {
+            switch (previousActivation)
+            {
+                case Activation.Identity:
+                    MultiplyPropagated(layer, delta, rows, weights, previousDelta, new NoEpilogue());
+                    break;
+                case Activation.Sigmoid:
+                    MultiplyPropagated(layer, delta, rows, weights, previousDelta, new ActivationBackwardEpilogue<SigmoidBackwardOperator>(h, ldh));
+                    break;
+                case Activation.Tanh:
+                    MultiplyPropagated(layer, delta, rows, weights, previousDelta, new ActivationBackwardEpilogue<TanhBackwardOperator>(h, ldh));
+                    break;
+                case Activation.Relu:
+                    MultiplyPropagated(layer, delta, rows, weights, previousDelta, new ActivationBackwardEpilogue<ReluBackwardOperator>(h, ldh));
+                    break;
+                case Activation.HardTanh:
+                    MultiplyPropagated(layer, delta, rows, weights, previousDelta, new ActivationBackwardEpilogue<HardTanhBackwardOperator>(h, ldh));
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(previousActivation), previousActivation, "Not a hidden-layer activation.");
+            }
+        }
+    }
+
+    /// <summary>δ_l·W̃_l (rows × the layer's inputs) into <paramref name="previousDelta"/>, finished by <paramref name="epilogue"/>.</summary>
+    private void MultiplyPropagated<TEpilogue>(DenseLayer layer, ReadOnlySpan<float> delta, int rows, ReadOnlySpan<float> weights,
+        Span<float> previousDelta, in TEpilogue epilogue) where TEpilogue : struct, IGemmEpilogue =>
+        Gemm.Multiply(transposeA: false, transposeB: false, rows, layer.InputCount, layer.OutputCount,
+            delta, layer.OutputCount, weights, layer.InputCount, previousDelta, layer.InputCount, accumulate: false, epilogue, numberOfThreads);
 
     /// <summary>W, or in training with DropConnect, W ⊙ M recomputed from the current W (so weight updates and
     /// gradient-check perturbations are seen).</summary>
@@ -214,7 +270,7 @@ internal sealed class Backpropagation
         if (!training || dropConnectMasks[l] is not { } mask)
             return weights;
         float[] masked = maskedWeights[l]!;
-        TensorPrimitives.Multiply(weights, mask, masked);
+        ParallelElementwise.Map(new MultiplyOperator(), weights, mask, masked, numberOfThreads);
         return masked;
     }
 

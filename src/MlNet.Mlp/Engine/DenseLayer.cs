@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
@@ -53,14 +55,45 @@ public sealed class DenseLayer
     public DenseLayer Clone() => new(InputCount, OutputCount, Activation, WeightArray, BiasArray);
 
     /// <summary>
-    /// Z = X·Wᵀ + 1·bᵀ for a rows×InputCount block X, written rows×OutputCount into <paramref name="z"/>.
+    /// Z = X·Wᵀ + 1·bᵀ for a rows×InputCount block X, written rows×OutputCount into <paramref name="z"/>, the bias
+    /// added to each tile of the product as it is finished.
     /// <paramref name="weights"/> is normally <see cref="WeightArray"/>, or the DropConnect-masked copy in training.
     /// </summary>
-    internal void ComputePreActivations(ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> weights, Span<float> z, int numberOfThreads)
+    internal void ComputePreActivations(ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> weights, Span<float> z, int numberOfThreads) =>
+        MultiplyWithEpilogue<IdentityOperator>(x, rows, weights, z, numberOfThreads);
+
+    /// <summary>
+    /// H = Φ(X·Wᵀ + 1·bᵀ) into <paramref name="h"/> (rows×OutputCount), with the pre-activations kept in
+    /// <paramref name="z"/> when it is not <paramref name="h"/> itself (the output layer's logits). Where Φ allows
+    /// (<see cref="ActivationFunctions.FusesIntoProduct"/>) and no logits are kept, bias and Φ are applied to each
+    /// tile of the product as it is finished; otherwise Φ is a separate pass on the same threads.
+    /// </summary>
+    internal void Forward(ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> weights, Span<float> z, Span<float> h, int numberOfThreads)
     {
-        Gemm.Multiply(transposeA: false, transposeB: true, rows, OutputCount, InputCount,
-            x, InputCount, weights, InputCount, z, OutputCount, accumulate: false, numberOfThreads);
-        Kernels.Bias.AddToRows(z, rows, OutputCount, BiasArray);
+        bool keepsLogits = !Unsafe.AreSame(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(h));
+        if (keepsLogits || !ActivationFunctions.FusesIntoProduct(Activation))
+        {
+            MultiplyWithEpilogue<IdentityOperator>(x, rows, weights, z, numberOfThreads);
+            ActivationFunctions.Forward(Activation, z, h, rows, OutputCount, numberOfThreads);
+        }
+        else if (Activation == Activation.Relu)
+            MultiplyWithEpilogue<ReluOperator>(x, rows, weights, h, numberOfThreads);
+        else if (Activation == Activation.HardTanh)
+            MultiplyWithEpilogue<HardTanhOperator>(x, rows, weights, h, numberOfThreads);
+        else
+            MultiplyWithEpilogue<IdentityOperator>(x, rows, weights, h, numberOfThreads);
+    }
+
+    /// <summary>Z = Φ(X·Wᵀ + 1·bᵀ) for an elementwise Φ applied in the product's epilogue.</summary>
+    private unsafe void MultiplyWithEpilogue<TActivation>(ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> weights, Span<float> z, int numberOfThreads)
+        where TActivation : struct, IUnaryOperator
+    {
+        fixed (float* bias = BiasArray)
+        {
+            Gemm.Multiply(transposeA: false, transposeB: true, rows, OutputCount, InputCount,
+                x, InputCount, weights, InputCount, z, OutputCount, accumulate: false,
+                new BiasActivationEpilogue<TActivation>(bias), numberOfThreads);
+        }
     }
 
     /// <summary>a = W·x + b for one row by dot products: a single row gains nothing from a packed matrix product.</summary>

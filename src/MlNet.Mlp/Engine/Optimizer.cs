@@ -83,6 +83,7 @@ public abstract class Optimizer
     /// </summary>
     internal void ApplyGradients(MlpNetwork network, Backpropagation backpropagation, float learningRate)
     {
+        NumberOfThreads = backpropagation.NumberOfThreads;
         BeginStep(learningRate);
         for (int l = 0; l < network.Layers.Count; l++)
         {
@@ -91,6 +92,12 @@ public abstract class Optimizer
             Update(2 * l + 1, layer.BiasArray, backpropagation.BiasGradients[l]);
         }
     }
+
+    /// <summary>
+    /// Threads the update loops may use: the training run's, from <see cref="ApplyGradients"/>; 1 for direct
+    /// <see cref="Update"/> calls. The kernels give the same result for any value.
+    /// </summary>
+    protected int NumberOfThreads { get; private set; } = 1;
 
     /// <summary>Allocates one zeroed state array per block (velocities, moments).</summary>
     protected float[][] CreateState() => blockSizes.Select(size => new float[size]).ToArray();

@@ -38,8 +38,8 @@ public sealed class SgdOptimizer : Optimizer
     protected override void UpdateBlock(int block, Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         if (Nesterov)
-            OptimizerKernels.NesterovStep(parameters, gradient, deltas[block], LearningRate, Momentum);
+            OptimizerKernels.NesterovStep(parameters, gradient, deltas[block], LearningRate, Momentum, NumberOfThreads);
         else
-            OptimizerKernels.MomentumStep(parameters, gradient, deltas[block], LearningRate, Momentum);
+            OptimizerKernels.MomentumStep(parameters, gradient, deltas[block], LearningRate, Momentum, NumberOfThreads);
     }
 }

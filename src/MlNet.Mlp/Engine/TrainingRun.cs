@@ -91,7 +91,7 @@ internal abstract class TrainingRun
     protected (ReadOnlyMemory<float> Features, ReadOnlyMemory<float> Targets, ReadOnlyMemory<float> Weights) Gather(DataSubset subset, ReadOnlySpan<int> positions)
     {
         int rows = positions.Length;
-        subset.Gather(positions, batchFeatures, batchTargets, batchWeights);
+        subset.Gather(positions, batchFeatures, batchTargets, batchWeights, Options.ThreadCount);
         return (batchFeatures.AsMemory(0, rows * Network.InputCount), batchTargets.AsMemory(0, rows * subset.Data.TargetWidth),
             subset.Data.ExampleWeights is null ? ReadOnlyMemory<float>.Empty : batchWeights.AsMemory(0, rows));
     }

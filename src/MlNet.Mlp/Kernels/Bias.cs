@@ -26,4 +26,29 @@ public static class Bias
         for (int i = 0; i < rows; i++)
             TensorPrimitives.Add(sums, g.Slice(i * ldg, sums.Length), sums);
     }
+
+    /// <summary>
+    /// <see cref="SumRows(ReadOnlySpan{float}, int, int, Span{float}, bool)"/> with the columns split over up to
+    /// <paramref name="numberOfThreads"/> threads: each column is still summed row by row in increasing i, so the
+    /// result is the same for any thread count.
+    /// </summary>
+    public static unsafe void SumRows(ReadOnlySpan<float> g, int rows, int ldg, Span<float> sums, bool accumulate, int numberOfThreads)
+    {
+        if (rows > 0 && g.Length < (long)(rows - 1) * ldg + sums.Length)
+            throw new ArgumentException($"{rows} rows of stride {ldg} need {(long)(rows - 1) * ldg + sums.Length} values; got {g.Length}.", nameof(g));
+        fixed (float* gp = g)
+        fixed (float* sp = sums)
+        {
+            var job = new ColumnSumJob(gp, rows, ldg, sp, accumulate);
+            int minimumColumns = Math.Max(1, ParallelElementwise.MinimumRange / Math.Max(rows, 1));
+            ParallelRanges.Run(ref job, sums.Length, numberOfThreads, minimumColumns);
+        }
+    }
+
+    private readonly unsafe struct ColumnSumJob(float* g, int rows, int ldg, float* sums, bool accumulate) : IRangeJob
+    {
+        public void Run(int start, int end) =>
+            SumRows(new ReadOnlySpan<float>(g + start, rows == 0 ? 0 : (rows - 1) * ldg + end - start), rows, ldg,
+                new Span<float>(sums + start, end - start), accumulate);
+    }
 }

@@ -39,8 +39,7 @@ internal static class ElementwiseLoops
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TOp>(in TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) where TOp : struct, IBinaryOperator
     {
-        if (y.Length != x.Length)
-            throw new ArgumentException($"Input lengths differ: {x.Length} and {y.Length}.");
+        CheckInputs(x.Length, y.Length);
         CheckDestination(x.Length, destination.Length);
         MapInline(op, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(destination), (nuint)x.Length);
     }
@@ -157,13 +156,19 @@ internal static class ElementwiseLoops
         return i;
     }
 
+    internal static void CheckInputs(int xLength, int yLength)
+    {
+        if (yLength != xLength)
+            throw new ArgumentException($"Input lengths differ: {xLength} and {yLength}.");
+    }
+
     internal static void CheckDestination(int sourceLength, int destinationLength)
     {
         if (destinationLength < sourceLength)
             throw new ArgumentException($"Destination length {destinationLength} is shorter than source length {sourceLength}.");
     }
 
-    private static void CheckUpdateLengths(int parameters, int gradient, int state)
+    internal static void CheckUpdateLengths(int parameters, int gradient, int state)
     {
         if (gradient != parameters || state != parameters)
             throw new ArgumentException($"Parameter ({parameters}), gradient ({gradient}) and optimiser state ({state}) lengths must match.");

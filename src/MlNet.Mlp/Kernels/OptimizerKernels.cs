@@ -2,7 +2,8 @@ namespace MlNet.Mlp.Kernels;
 
 /// <summary>
 /// Fused parameter-update loops: one pass over parameters, gradient and optimiser state. Each rule is an operator
-/// struct run by <see cref="ElementwiseLoops.Update{TOp}(in TOp, Span{float}, ReadOnlySpan{float}, Span{float})"/>.
+/// struct run by <see cref="ElementwiseLoops"/>' update drivers, split over up to <c>numberOfThreads</c> threads
+/// (<see cref="ParallelElementwise"/>; the result does not depend on the thread count).
 /// </summary>
 public static class OptimizerKernels
 {
@@ -10,23 +11,25 @@ public static class OptimizerKernels
     /// Momentum step as in the course notes: Δw ← η·g + α·Δw; w ← w − Δw.
     /// With α = 0 this is plain SGD, w ← w − η·g.
     /// </summary>
-    public static void MomentumStep(Span<float> w, ReadOnlySpan<float> g, Span<float> delta, float learningRate, float momentum) =>
-        ElementwiseLoops.Update(new MomentumOperator(learningRate, momentum), w, g, delta);
+    public static void MomentumStep(Span<float> w, ReadOnlySpan<float> g, Span<float> delta, float learningRate, float momentum,
+        int numberOfThreads = 1) =>
+        ParallelElementwise.Update(new MomentumOperator(learningRate, momentum), w, g, delta, numberOfThreads);
 
     /// <summary>
     /// Nesterov momentum step (the Sutskever et al. reformulation that evaluates the gradient at the current
     /// weights): Δw ← η·g + α·Δw; w ← w − (η·g + α·Δw).
     /// </summary>
-    public static void NesterovStep(Span<float> w, ReadOnlySpan<float> g, Span<float> delta, float learningRate, float momentum) =>
-        ElementwiseLoops.Update(new NesterovOperator(learningRate, momentum), w, g, delta);
+    public static void NesterovStep(Span<float> w, ReadOnlySpan<float> g, Span<float> delta, float learningRate, float momentum,
+        int numberOfThreads = 1) =>
+        ParallelElementwise.Update(new NesterovOperator(learningRate, momentum), w, g, delta, numberOfThreads);
 
     /// <summary>
     /// Adam step: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − s·m / (√(v·c) + ε), where the caller
     /// passes the bias corrections for step t as s = η/(1−β1^t) and c = 1/(1−β2^t).
     /// </summary>
     public static void AdamStep(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon) =>
-        ElementwiseLoops.Update(new AdamOperator(stepSize, beta1, beta2, secondMomentCorrection, epsilon), w, g, m, v);
+        float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon, int numberOfThreads = 1) =>
+        ParallelElementwise.Update(new AdamOperator(stepSize, beta1, beta2, secondMomentCorrection, epsilon), w, g, m, v, numberOfThreads);
 }
 
 /// <summary>Δw ← η·g + α·Δw; w ← w − Δw.</summary>

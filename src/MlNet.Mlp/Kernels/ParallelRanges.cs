@@ -34,8 +34,14 @@ internal static unsafe class ParallelRanges
                 job.Run(0, length);
             return;
         }
-        var plan = new Plan(Unsafe.AsPointer(ref job), length, rangeSize);
-        WorkerTeam.ForCurrentThread().Run(threads, (length + rangeSize - 1) / rangeSize, &plan, &RunRange<TJob>);
+        // A last range shorter than the alignment joins the one before it: no range is ever a short tail on its own,
+        // so a kernel that treats short spans differently (TensorPrimitives' transcendental functions below one
+        // vector) sees every element in the same kind of span as a single call would.
+        int ranges = (length + rangeSize - 1) / rangeSize;
+        if (length - (ranges - 1) * rangeSize < alignment)
+            ranges--;
+        var plan = new Plan(Unsafe.AsPointer(ref job), length, rangeSize, ranges);
+        WorkerTeam.ForCurrentThread().Run(threads, ranges, &plan, &RunRange<TJob>);
     }
 
     /// <summary>The range length: about length / (threads · <see cref="RangesPerThread"/>), at least
@@ -53,13 +59,15 @@ internal static unsafe class ParallelRanges
     {
         ref Plan plan = ref Unsafe.AsRef<Plan>(state);
         int start = range * plan.RangeSize;
-        Unsafe.AsRef<TJob>(plan.Job).Run(start, Math.Min(plan.Length, start + plan.RangeSize));
+        int end = range == plan.Ranges - 1 ? plan.Length : start + plan.RangeSize;
+        Unsafe.AsRef<TJob>(plan.Job).Run(start, end);
     }
 
-    private readonly struct Plan(void* job, int length, int rangeSize)
+    private readonly struct Plan(void* job, int length, int rangeSize, int ranges)
     {
         public readonly void* Job = job;
         public readonly int Length = length;
         public readonly int RangeSize = rangeSize;
+        public readonly int Ranges = ranges;
     }
 }
