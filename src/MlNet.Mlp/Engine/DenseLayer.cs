@@ -112,12 +112,5 @@ public sealed class DenseLayer
 
     internal bool ParametersAreFinite() => AllFinite(WeightArray) && AllFinite(BiasArray);
 
-    private static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        // x − x is 0 for finite x and NaN for NaN/±∞, so one sum detects any non-finite value.
-        float sum = 0f;
-        foreach (float value in values)
-            sum += value - value;
-        return sum == 0f;
-    }
+    private static bool AllFinite(ReadOnlySpan<float> values) => FiniteValues.AllFinite(values);
 }

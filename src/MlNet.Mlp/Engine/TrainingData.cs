@@ -1,3 +1,5 @@
+using MlNet.Mlp.Kernels;
+
 namespace MlNet.Mlp.Engine;
 
 /// <summary>
@@ -95,10 +97,8 @@ public sealed class TrainingData
 
     private static void CheckFinite(ReadOnlySpan<float> values, int rowLength, string name)
     {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-                throw new ArgumentException($"{name} must be finite; example {i / rowLength} holds {values[i]}.", name);
-        }
+        int i = FiniteValues.IndexOfNonFinite(values);
+        if (i >= 0)
+            throw new ArgumentException($"{name} must be finite; example {i / rowLength} holds {values[i]}.", name);
     }
 }
