@@ -54,6 +54,8 @@ public static class Gemm
             Multiply<MicroKernel512Narrow, TEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue, numberOfThreads);
         else if (MicroKernel512.IsSupported)
             Multiply<MicroKernel512, TEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue, numberOfThreads);
+        else if (MicroKernel256Wide.IsSupported && n >= MicroKernel256Wide.Columns)
+            Multiply<MicroKernel256Wide, TEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue, numberOfThreads);
         else if (MicroKernel256.IsSupported)
             Multiply<MicroKernel256, TEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, epilogue, numberOfThreads);
         else if (MicroKernel128.IsSupported)

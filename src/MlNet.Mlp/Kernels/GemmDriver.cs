@@ -12,7 +12,7 @@ namespace MlNet.Mlp.Kernels;
 /// rows (ir), so that one packed B micro-panel stays in L1 while the A block streams past it from L2.</para>
 /// <para>Sizes, for the AVX-512 8×32 kernel on 48 KiB L1d / 1 MiB L2: a depth block of at most 256 makes a
 /// B micro-panel 256·32·4 = 32 KiB, which with an 8 KiB A micro-panel fits L1; the A block 192·256·4 = 192 KiB
-/// sits in L2 with room for C and the B panel traffic; the B block 256·1024·4 = 1 MiB lives in L2/L3 and is
+/// sits in L2 with room for C and the B panel traffic; the B block 256·960·4 = 0.94 MiB lives in L2/L3 and is
 /// reused by every row block.</para>
 /// <para>Determinism: the depth blocking depends only on k, and every element of C is the sum over its depth
 /// blocks, in order, of one kernel accumulation each, whatever rectangle (and so whatever thread) it is in.</para>
@@ -27,8 +27,8 @@ internal static unsafe class GemmDriver<TKernel, TEpilogue> where TKernel : stru
     /// <summary>Rows of C per packed A block (MC), a multiple of every kernel's row count.</summary>
     public const int RowBlock = 192;
 
-    /// <summary>Columns of C per packed B block (NC), a multiple of every kernel's column count.</summary>
-    public const int ColumnBlock = 1024;
+    /// <summary>Columns of C per packed B block (NC), a multiple of every kernel's column count (4, 8, 16, 24, 32).</summary>
+    public const int ColumnBlock = 960;
 
     /// <summary>
     /// The depth block for a given k: the k range is split into equal blocks no larger than

@@ -13,7 +13,7 @@ public unsafe class GemmEpilogueTests
     public static TheoryData<string, string, int> Cases()
     {
         var data = new TheoryData<string, string, int>();
-        foreach (string kernel in new[] { nameof(MicroKernel512), nameof(MicroKernel512Narrow), nameof(MicroKernel256), nameof(MicroKernel128), nameof(MicroKernelScalar) })
+        foreach (string kernel in new[] { nameof(MicroKernel512), nameof(MicroKernel512Narrow), nameof(MicroKernel256Wide), nameof(MicroKernel256), nameof(MicroKernel128), nameof(MicroKernelScalar) })
         {
             foreach (string epilogue in new[] { "bias+identity", "bias+relu", "bias+hardtanh", "scaled add", "relu backward", "sigmoid backward", "tanh backward" })
             {
@@ -126,6 +126,9 @@ public unsafe class GemmEpilogueTests
                 break;
             case nameof(MicroKernel512Narrow):
                 Gemm.Multiply<MicroKernel512Narrow, TEpilogue>(false, false, m, n, k, a, k, b, n, c, n, false, epilogue, threads);
+                break;
+            case nameof(MicroKernel256Wide):
+                Gemm.Multiply<MicroKernel256Wide, TEpilogue>(false, false, m, n, k, a, k, b, n, c, n, false, epilogue, threads);
                 break;
             case nameof(MicroKernel256):
                 Gemm.Multiply<MicroKernel256, TEpilogue>(false, false, m, n, k, a, k, b, n, c, n, false, epilogue, threads);

@@ -70,8 +70,8 @@ public class GemmTests
     public static TheoryData<string, bool, bool> KernelCases()
     {
         var data = new TheoryData<string, bool, bool>();
-        foreach (string kernel in new[] { nameof(MicroKernel512), nameof(MicroKernel512Narrow), nameof(MicroKernel256),
-                     nameof(MicroKernel128), nameof(MicroKernelScalar) })
+        foreach (string kernel in new[] { nameof(MicroKernel512), nameof(MicroKernel512Narrow), nameof(MicroKernel256Wide),
+                     nameof(MicroKernel256), nameof(MicroKernel128), nameof(MicroKernelScalar) })
         {
             foreach (bool transposeA in new[] { false, true })
             {
@@ -95,6 +95,7 @@ public class GemmTests
         {
             nameof(MicroKernel512) => Gemm.Multiply<MicroKernel512>,
             nameof(MicroKernel512Narrow) => Gemm.Multiply<MicroKernel512Narrow>,
+            nameof(MicroKernel256Wide) => Gemm.Multiply<MicroKernel256Wide>,
             nameof(MicroKernel256) => Gemm.Multiply<MicroKernel256>,
             nameof(MicroKernel128) => Gemm.Multiply<MicroKernel128>,
             _ => Gemm.Multiply<MicroKernelScalar>,
