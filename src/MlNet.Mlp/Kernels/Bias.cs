@@ -24,7 +24,7 @@ public static class Bias
         if (!accumulate)
             sums.Clear();
         for (int i = 0; i < rows; i++)
-            TensorPrimitives.Add(sums, g.Slice(i * ldg, sums.Length), sums);
+            ElementwiseLoops.Map(new AddOperator(), sums, g.Slice(i * ldg, sums.Length), sums);
     }
 
     /// <summary>

@@ -75,3 +75,21 @@ internal readonly struct MultiplyOperator : IBinaryOperator
     public TVector Invoke<TVector, TWidth>(TVector x, TVector y) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Multiply(x, y);
 }
+
+/// <summary>x → x·scale.</summary>
+internal readonly struct ScaleOperator(float scale) : IUnaryOperator
+{
+    public float Invoke(float x) => x * scale;
+
+    public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Multiply(x, TWidth.Create(scale));
+}
+
+/// <summary>(x, y) → x + y.</summary>
+internal readonly struct AddOperator : IBinaryOperator
+{
+    public float Invoke(float x, float y) => x + y;
+
+    public TVector Invoke<TVector, TWidth>(TVector x, TVector y) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Add(x, y);
+}

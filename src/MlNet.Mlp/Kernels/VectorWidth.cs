@@ -39,6 +39,12 @@ internal interface IVectorWidth<TVector> where TVector : struct
     static abstract TVector Abs(TVector x);
     static abstract TVector Sqrt(TVector x);
 
+    /// <summary>e^x per lane (the runtime's vector exponential, within a few units in the last place).</summary>
+    static abstract TVector Exp(TVector x);
+
+    /// <summary>The largest lane (IEEE maximum, as <see cref="Max"/>).</summary>
+    static abstract float MaxAcross(TVector x);
+
     /// <summary>Lane masks: all bits set where the comparison holds, else zero.</summary>
     static abstract TVector GreaterThan(TVector x, TVector y);
     static abstract TVector GreaterThanOrEqual(TVector x, TVector y);
@@ -83,6 +89,8 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
     public static Vector512<float> Min(Vector512<float> x, Vector512<float> y) => Vector512.Min(x, y);
     public static Vector512<float> Abs(Vector512<float> x) => Vector512.Abs(x);
     public static Vector512<float> Sqrt(Vector512<float> x) => Vector512.Sqrt(x);
+    public static Vector512<float> Exp(Vector512<float> x) => Vector512.Exp(x);
+    public static float MaxAcross(Vector512<float> x) => MaxOfLanes(x);
     public static Vector512<float> GreaterThan(Vector512<float> x, Vector512<float> y) => Vector512.GreaterThan(x, y);
     public static Vector512<float> GreaterThanOrEqual(Vector512<float> x, Vector512<float> y) => Vector512.GreaterThanOrEqual(x, y);
     public static Vector512<float> LessThan(Vector512<float> x, Vector512<float> y) => Vector512.LessThan(x, y);
@@ -114,6 +122,8 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
     }
 
     public static Vector512<float> BitwiseOr(Vector512<float> x, Vector512<float> y) => x | y;
+
+    private static float MaxOfLanes(Vector512<float> x) => Width256.MaxAcross(Vector256.Max(x.GetLower(), x.GetUpper()));
     public static bool AnyBitSet(Vector512<float> x) => x.AsUInt32() != Vector512<uint>.Zero;
 }
 
@@ -135,6 +145,8 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
     public static Vector256<float> Min(Vector256<float> x, Vector256<float> y) => Vector256.Min(x, y);
     public static Vector256<float> Abs(Vector256<float> x) => Vector256.Abs(x);
     public static Vector256<float> Sqrt(Vector256<float> x) => Vector256.Sqrt(x);
+    public static Vector256<float> Exp(Vector256<float> x) => Vector256.Exp(x);
+    public static float MaxAcross(Vector256<float> x) => MaxOfLanes(x);
     public static Vector256<float> GreaterThan(Vector256<float> x, Vector256<float> y) => Vector256.GreaterThan(x, y);
     public static Vector256<float> GreaterThanOrEqual(Vector256<float> x, Vector256<float> y) => Vector256.GreaterThanOrEqual(x, y);
     public static Vector256<float> LessThan(Vector256<float> x, Vector256<float> y) => Vector256.LessThan(x, y);
@@ -160,6 +172,8 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
     }
 
     public static Vector256<float> BitwiseOr(Vector256<float> x, Vector256<float> y) => x | y;
+
+    private static float MaxOfLanes(Vector256<float> x) => Width128.MaxAcross(Vector128.Max(x.GetLower(), x.GetUpper()));
     public static bool AnyBitSet(Vector256<float> x) => x.AsUInt32() != Vector256<uint>.Zero;
 }
 
@@ -181,6 +195,8 @@ internal readonly struct Width128 : IVectorWidth<Vector128<float>>
     public static Vector128<float> Min(Vector128<float> x, Vector128<float> y) => Vector128.Min(x, y);
     public static Vector128<float> Abs(Vector128<float> x) => Vector128.Abs(x);
     public static Vector128<float> Sqrt(Vector128<float> x) => Vector128.Sqrt(x);
+    public static Vector128<float> Exp(Vector128<float> x) => Vector128.Exp(x);
+    public static float MaxAcross(Vector128<float> x) => MaxOfLanes(x);
     public static Vector128<float> GreaterThan(Vector128<float> x, Vector128<float> y) => Vector128.GreaterThan(x, y);
     public static Vector128<float> GreaterThanOrEqual(Vector128<float> x, Vector128<float> y) => Vector128.GreaterThanOrEqual(x, y);
     public static Vector128<float> LessThan(Vector128<float> x, Vector128<float> y) => Vector128.LessThan(x, y);
@@ -206,5 +222,7 @@ internal readonly struct Width128 : IVectorWidth<Vector128<float>>
     }
 
     public static Vector128<float> BitwiseOr(Vector128<float> x, Vector128<float> y) => x | y;
+
+    private static float MaxOfLanes(Vector128<float> x) => MathF.Max(MathF.Max(x[0], x[1]), MathF.Max(x[2], x[3]));
     public static bool AnyBitSet(Vector128<float> x) => x.AsUInt32() != Vector128<uint>.Zero;
 }
