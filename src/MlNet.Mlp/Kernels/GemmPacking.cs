@@ -34,7 +34,15 @@ internal static unsafe class GemmPacking
     {
         if (depthContiguous)
         {
-            for (int lane = 0; lane < count; lane += width)
+            int lane = 0;
+            // Panels 4 lanes wide (the AVX2 and 128-bit kernels' A) are too narrow for the 8×8 transpose of
+            // PackPanelTransposing and would be packed one float at a time: pack them two at a time instead.
+            if (width == 4 && Avx.IsSupported)
+            {
+                for (; lane + 8 <= count; lane += 8)
+                    PackPanelPairTransposing(source + (long)lane * stride, stride, depth, destination + (long)lane * depth);
+            }
+            for (; lane < count; lane += width)
             {
                 int lanes = Math.Min(width, count - lane);
                 PackPanelTransposing(source + (long)lane * stride, stride, lanes, depth, width,
@@ -188,6 +196,36 @@ internal static unsafe class GemmPacking
                 for (int p = 0; p < depth; p++)
                     panel[(long)p * width + r] = 0f;
             }
+        }
+    }
+
+    /// <summary>
+    /// Depth-contiguous source, two whole 4-lane panels (8 lanes): each 8×8 block is transposed and its output rows
+    /// split, lanes 0–3 to the first panel and 4–7 to the second; the depth steps left after the last multiple of 8
+    /// go one float at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackPanelPairTransposing(float* source, int stride, int depth, float* panels)
+    {
+        float* first = panels, second = panels + 4L * depth;
+        int vectorDepth = depth & ~7;
+        float* block = stackalloc float[64];
+        for (int p = 0; p < vectorDepth; p += 8)
+        {
+            Transpose8x8(source + p, stride, block, 8);
+            for (int q = 0; q < 8; q++)
+            {
+                Vector256<float> row = Avx.LoadVector256(block + 8 * q);
+                Sse.Store(first + (long)(p + q) * 4, row.GetLower());
+                Sse.Store(second + (long)(p + q) * 4, row.GetUpper());
+            }
+        }
+        for (int r = 0; r < 8; r++)
+        {
+            float* row = source + (long)r * stride;
+            float* panel = r < 4 ? first + r : second + (r - 4);
+            for (int p = vectorDepth; p < depth; p++)
+                panel[(long)p * 4] = row[p];
         }
     }
 
