@@ -182,16 +182,23 @@ internal static class QuantizedVector
     private static (bool Accepted, nuint End) EncodeVectors<TVector, TWidth>(ref float values, float inverse, float step, ref byte codes, nuint n)
         where TVector : struct where TWidth : struct, IVectorWidth<TVector>
     {
-        nuint i = 0, width = (nuint)TWidth.Count;
+        nuint i = 0, width = (nuint)TWidth.Count, block = (nuint)TWidth.CodesPerBlock;
         TVector rejected = TWidth.Zero;
+        for (; i + block <= n; i += block)
+            rejected = TWidth.BitwiseOr(rejected, TWidth.StoreCodesBlock(ref values, i, inverse, step, ref codes));
         for (; i + width <= n; i += width)
             rejected = TWidth.BitwiseOr(rejected, TWidth.StoreCodes(TWidth.Load(ref values, i), inverse, step, ref codes, i));
         return (!TWidth.AnyBitSet(rejected), i);
     }
 
+    // The check runs for every row of every pass; the throw sits in its own method so that the check inlines.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckLengths(int denseLength, int codeLength)
     {
         if (denseLength != codeLength)
-            throw new ArgumentException($"Lengths differ: {denseLength} floats and {codeLength} codes.");
+            ThrowLengthsDiffer(denseLength, codeLength);
     }
+
+    private static void ThrowLengthsDiffer(int denseLength, int codeLength) =>
+        throw new ArgumentException($"Lengths differ: {denseLength} floats and {codeLength} codes.");
 }

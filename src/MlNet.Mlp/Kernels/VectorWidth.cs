@@ -65,6 +65,13 @@ internal interface IVectorWidth<TVector> where TVector : struct
     /// </summary>
     static abstract TVector StoreCodes(TVector values, float inverse, float step, ref byte codes, nuint index);
 
+    /// <summary>Values that <see cref="StoreCodesBlock"/> encodes at once: as many as one narrowing to bytes fills.</summary>
+    static abstract int CodesPerBlock { get; }
+
+    /// <summary><see cref="StoreCodes"/> for the <see cref="CodesPerBlock"/> values at <paramref name="values"/> +
+    /// <paramref name="index"/>: narrower widths narrow four vectors of codes to bytes in one go.</summary>
+    static abstract TVector StoreCodesBlock(ref float values, nuint index, float inverse, float step, ref byte codes);
+
     static abstract TVector BitwiseOr(TVector x, TVector y);
 
     /// <summary>Whether any bit of any lane is set.</summary>
@@ -103,22 +110,35 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
         Vector512.ConvertToSingle(Vector512.WidenLower(Vector512.WidenLower(
             Vector128.LoadUnsafe(ref codes, index).ToVector256Unsafe().ToVector512Unsafe()).AsInt16()));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> StoreCodes(Vector512<float> values, float inverse, float step, ref byte codes, nuint index)
+    {
+        (Vector512<int> code, Vector512<float> rejected) = Encode(values, inverse, step);
+        // AVX-512 narrows 16 ints to bytes in one instruction.
+        if (Avx512F.IsSupported)
+            Avx512F.ConvertToVector128Byte(code).StoreUnsafe(ref codes, index);
+        else
+            Vector512.Narrow(Vector512.Narrow(code, code), Vector512<short>.Zero).GetLower().GetLower().AsByte().StoreUnsafe(ref codes, index);
+        return rejected;
+    }
+
+    public static int CodesPerBlock => Vector512<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> StoreCodesBlock(ref float values, nuint index, float inverse, float step, ref byte codes) =>
+        StoreCodes(Vector512.LoadUnsafe(ref values, index), inverse, step, ref codes, index);
+
     // Valid values are non-negative, so adding ½ and truncating rounds; a lane's distance is counted in float steps
     // (the difference of the bit patterns) so that k·step and k/(1/step) both pass.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> StoreCodes(Vector512<float> values, float inverse, float step, ref byte codes, nuint index)
+    private static (Vector512<int> Code, Vector512<float> Rejected) Encode(Vector512<float> values, float inverse, float step)
     {
         Vector512<int> code = Vector512.ConvertToInt32(values * inverse + Vector512.Create(0.5f));
         Vector512<float> decoded = Vector512.ConvertToSingle(code) * step;
         Vector512<uint> distance = (decoded.AsInt32() - values.AsInt32() + Vector512<int>.One).AsUInt32();
         Vector512<uint> rejected = Vector512.GreaterThan(code.AsUInt32(), Vector512.Create((uint)QuantizedVector.MaxCode))
             | Vector512.GreaterThan(distance, Vector512.Create(2u));
-        // AVX-512 narrows 16 ints to bytes in one instruction.
-        if (Avx512F.IsSupported)
-            Avx512F.ConvertToVector128Byte(code).StoreUnsafe(ref codes, index);
-        else
-            Vector512.Narrow(Vector512.Narrow(code, code), Vector512<short>.Zero).GetLower().GetLower().AsByte().StoreUnsafe(ref codes, index);
-        return rejected.AsSingle();
+        return (code, rejected.AsSingle());
     }
 
     public static Vector512<float> BitwiseOr(Vector512<float> x, Vector512<float> y) => x | y;
@@ -161,14 +181,35 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> StoreCodes(Vector256<float> values, float inverse, float step, ref byte codes, nuint index)
     {
+        (Vector256<int> code, Vector256<float> rejected) = Encode(values, inverse, step);
+        Vector256<byte> bytes = Vector256.Narrow(Vector256.Narrow(code, code), Vector256<short>.Zero).AsByte();
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref codes, index), bytes.AsUInt64().ToScalar());
+        return rejected;
+    }
+
+    public static int CodesPerBlock => 4 * Vector256<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> StoreCodesBlock(ref float values, nuint index, float inverse, float step, ref byte codes)
+    {
+        nuint width = (nuint)Vector256<float>.Count;
+        (Vector256<int> c0, Vector256<float> r0) = Encode(Vector256.LoadUnsafe(ref values, index), inverse, step);
+        (Vector256<int> c1, Vector256<float> r1) = Encode(Vector256.LoadUnsafe(ref values, index + width), inverse, step);
+        (Vector256<int> c2, Vector256<float> r2) = Encode(Vector256.LoadUnsafe(ref values, index + 2 * width), inverse, step);
+        (Vector256<int> c3, Vector256<float> r3) = Encode(Vector256.LoadUnsafe(ref values, index + 3 * width), inverse, step);
+        Vector256.Narrow(Vector256.Narrow(c0, c1), Vector256.Narrow(c2, c3)).AsByte().StoreUnsafe(ref codes, index);
+        return r0 | r1 | r2 | r3;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<int> Code, Vector256<float> Rejected) Encode(Vector256<float> values, float inverse, float step)
+    {
         Vector256<int> code = Vector256.ConvertToInt32(values * inverse + Vector256.Create(0.5f));
         Vector256<float> decoded = Vector256.ConvertToSingle(code) * step;
         Vector256<uint> distance = (decoded.AsInt32() - values.AsInt32() + Vector256<int>.One).AsUInt32();
         Vector256<uint> rejected = Vector256.GreaterThan(code.AsUInt32(), Vector256.Create((uint)QuantizedVector.MaxCode))
             | Vector256.GreaterThan(distance, Vector256.Create(2u));
-        Vector256<byte> bytes = Vector256.Narrow(Vector256.Narrow(code, code), Vector256<short>.Zero).AsByte();
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref codes, index), bytes.AsUInt64().ToScalar());
-        return rejected.AsSingle();
+        return (code, rejected.AsSingle());
     }
 
     public static Vector256<float> BitwiseOr(Vector256<float> x, Vector256<float> y) => x | y;
@@ -211,14 +252,35 @@ internal readonly struct Width128 : IVectorWidth<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> StoreCodes(Vector128<float> values, float inverse, float step, ref byte codes, nuint index)
     {
+        (Vector128<int> code, Vector128<float> rejected) = Encode(values, inverse, step);
+        Vector128<byte> bytes = Vector128.Narrow(Vector128.Narrow(code, code), Vector128<short>.Zero).AsByte();
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref codes, index), bytes.AsUInt32().ToScalar());
+        return rejected;
+    }
+
+    public static int CodesPerBlock => 4 * Vector128<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> StoreCodesBlock(ref float values, nuint index, float inverse, float step, ref byte codes)
+    {
+        nuint width = (nuint)Vector128<float>.Count;
+        (Vector128<int> c0, Vector128<float> r0) = Encode(Vector128.LoadUnsafe(ref values, index), inverse, step);
+        (Vector128<int> c1, Vector128<float> r1) = Encode(Vector128.LoadUnsafe(ref values, index + width), inverse, step);
+        (Vector128<int> c2, Vector128<float> r2) = Encode(Vector128.LoadUnsafe(ref values, index + 2 * width), inverse, step);
+        (Vector128<int> c3, Vector128<float> r3) = Encode(Vector128.LoadUnsafe(ref values, index + 3 * width), inverse, step);
+        Vector128.Narrow(Vector128.Narrow(c0, c1), Vector128.Narrow(c2, c3)).AsByte().StoreUnsafe(ref codes, index);
+        return r0 | r1 | r2 | r3;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<int> Code, Vector128<float> Rejected) Encode(Vector128<float> values, float inverse, float step)
+    {
         Vector128<int> code = Vector128.ConvertToInt32(values * inverse + Vector128.Create(0.5f));
         Vector128<float> decoded = Vector128.ConvertToSingle(code) * step;
         Vector128<uint> distance = (decoded.AsInt32() - values.AsInt32() + Vector128<int>.One).AsUInt32();
         Vector128<uint> rejected = Vector128.GreaterThan(code.AsUInt32(), Vector128.Create((uint)QuantizedVector.MaxCode))
             | Vector128.GreaterThan(distance, Vector128.Create(2u));
-        Vector128<byte> bytes = Vector128.Narrow(Vector128.Narrow(code, code), Vector128<short>.Zero).AsByte();
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref codes, index), bytes.AsUInt32().ToScalar());
-        return rejected.AsSingle();
+        return (code, rejected.AsSingle());
     }
 
     public static Vector128<float> BitwiseOr(Vector128<float> x, Vector128<float> y) => x | y;
