@@ -8,9 +8,9 @@ namespace MlNet.Mlp.Kernels;
 /// chunks from a shared counter, and <see cref="Run"/> returns when every chunk is done.
 /// </summary>
 /// <remarks>
-/// <para>A training step forks and joins a dozen times per mini-batch, every few tens of microseconds, so the
-/// workers are dedicated threads that spin for a while after each job (and only then sleep): waking a sleeping
-/// thread, or queueing to the thread pool, costs as much as a small product. The caller works on its own job
+/// <para>A training step forks and joins several times per mini-batch, every few tens of microseconds, so the
+/// workers are dedicated threads that poll for a while after each job, yielding the core between polls (and only
+/// then sleep): waking a sleeping thread, or queueing to the thread pool, costs as much as a small product. The caller works on its own job
 /// instead of waiting, so a worker that the OS has descheduled only means that the caller claims more chunks.</para>
 /// <para>Chunks must write disjoint outputs; which thread runs a chunk never changes its result, so anything built
 /// on this is bit-identical for any thread count as long as the chunks themselves do not depend on it.</para>
@@ -202,7 +202,11 @@ internal sealed unsafe class WorkerTeam
                 }
                 if (Stopwatch.GetTimestamp() < spinUntil)
                 {
-                    Thread.SpinWait(20);
+                    // Yield rather than spin in place: on an idle core this returns at once and the worker stays
+                    // a microsecond away from the next job, but when other processes want the cores (the usual state
+                    // of a shared 2-core machine) a worker spinning in place took a core from its own caller, and two
+                    // threads ran at 0.6-0.8 of one.
+                    Thread.Yield();
                     continue;
                 }
                 Volatile.Write(ref status, Sleeping);
