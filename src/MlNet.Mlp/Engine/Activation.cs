@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
@@ -28,6 +29,7 @@ public enum Activation
 internal static unsafe class ActivationFunctions
 {
     /// <summary>h = Φ(a) for a rows×columns row-major block; <paramref name="h"/> may be <paramref name="a"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Activation activation, ReadOnlySpan<float> a, Span<float> h, int rows, int columns, int numberOfThreads = 1)
     {
         int length = rows * columns;
@@ -67,6 +69,7 @@ internal static unsafe class ActivationFunctions
     /// Turns ∂L/∂h into ∂L/∂a in place, given the forward outputs h. For softmax this is the Jacobian-vector
     /// product ∂L/∂a_j = h_j (g_j − Σ_k g_k h_k) per row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Activation activation, ReadOnlySpan<float> h, Span<float> g, int rows, int columns, int numberOfThreads = 1)
     {
         int length = rows * columns;
@@ -112,6 +115,7 @@ internal static unsafe class ActivationFunctions
     /// <summary>Softmax (forward: x = a, y = h) or its backward step (x = h, y = g in place), row by row.</summary>
     private readonly struct SoftmaxRows(float* x, float* y, int columns, bool backward) : IRangeJob
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end)
         {
             for (int i = start; i < end; i++)

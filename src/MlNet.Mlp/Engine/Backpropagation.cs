@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
@@ -118,6 +119,7 @@ internal sealed class Backpropagation
     /// Forward pass of <paramref name="rows"/> rows of <paramref name="x"/>. In training mode the current masks
     /// apply; otherwise this is exactly inference.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> x, int rows, bool training)
     {
         ReadOnlySpan<float> input = x;
@@ -167,6 +169,7 @@ internal sealed class Backpropagation
     /// <paramref name="x"/>, filling <see cref="WeightGradients"/> (plus λW when <paramref name="l2"/> &gt; 0)
     /// and <see cref="BiasGradients"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> x, int rows, float l2)
     {
         for (int l = layers.Length - 1; l >= 0; l--)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
@@ -32,6 +33,7 @@ internal sealed record DataSubset(TrainingData Data, int[] Indices)
     }
 
     /// <summary>Copies the examples at positions [start, end) of the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void CopyRows(int* positions, int start, int end, float* features, float* targets, float* weights)
     {
         int d = Data.FeatureCount, t = Data.TargetWidth;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNet.Mlp.Kernels;
 
 /// <summary>
@@ -13,9 +15,11 @@ namespace MlNet.Mlp.Kernels;
 internal static unsafe class GemmParallel
 {
     /// <summary>
-    /// Products below this many multiply-adds run on the calling thread alone, since handing work to a pool
-    /// thread costs microseconds. Measured on 2 Zen 5 cores: a second thread gains nothing at 128×64×32 (0.26M),
-    /// ~5% at 128×128×32 (0.5M) and ~50% at 128×128×64 (1M). The output layer's products fall below it.
+    /// Products below this many multiply-adds run on the calling thread alone, since handing work to another
+    /// thread costs microseconds. Measured on 2 Zen 5 cores with thread-pool helpers: a second thread gained nothing
+    /// at 128×64×32 (0.26M), ~5% at 128×128×32 (0.5M) and ~50% at 128×128×64 (1M). The output layer's products fall
+    /// below it. With the worker team, 2^17 and 2^16 measured no better than 2^19 on an MLP epoch (a loaded machine,
+    /// so a small difference would not show).
     /// </summary>
     public const long SingleThreadedMultiplyAdds = 1L << 19;
 
@@ -30,6 +34,7 @@ internal static unsafe class GemmParallel
     /// Computes the whole product with <paramref name="computeRectangle"/>, using at most
     /// <paramref name="threads"/> threads.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in GemmOperands op, int threads, int tileRows, int tileColumns,
         delegate*<in GemmOperands, int, int, int, int, void> computeRectangle)
     {
@@ -55,6 +60,7 @@ internal static unsafe class GemmParallel
         private readonly RectangleGrid grid = grid;
         private readonly delegate*<in GemmOperands, int, int, int, int, void> computeRectangle = computeRectangle;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Compute(void* state, int rectangle)
         {
             ref readonly RectangleJob job = ref *(RectangleJob*)state;

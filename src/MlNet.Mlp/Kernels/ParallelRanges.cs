@@ -25,6 +25,7 @@ internal static unsafe class ParallelRanges
     private const int RangesPerThread = 2;
 
     /// <summary>Runs <c>job.Run(start, end)</c> over ranges covering [0, <paramref name="length"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TJob>(ref TJob job, int length, int threads, int minimumRange, int alignment = 64) where TJob : struct, IRangeJob
     {
         int rangeSize = RangeSize(length, threads, minimumRange, alignment);
@@ -55,6 +56,7 @@ internal static unsafe class ParallelRanges
         return (int)Math.Max(aligned, (length + WorkerTeam.MaxChunks - 1L) / WorkerTeam.MaxChunks);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunRange<TJob>(void* state, int range) where TJob : struct, IRangeJob
     {
         ref Plan plan = ref Unsafe.AsRef<Plan>(state);

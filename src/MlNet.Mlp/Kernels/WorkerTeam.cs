@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace MlNet.Mlp.Kernels;
 
@@ -15,12 +16,12 @@ namespace MlNet.Mlp.Kernels;
 /// <para>Chunks must write disjoint outputs; which thread runs a chunk never changes its result, so anything built
 /// on this is bit-identical for any thread count as long as the chunks themselves do not depend on it.</para>
 /// <para>One team per calling thread ([ThreadStatic]), grown to the most threads it was asked for. Workers sleep
-/// after <see cref="SpinTicks"/> without work and end after <see cref="IdleTimeout"/> asleep, so the teams of
+/// after polling for <see cref="SpinTicks"/> without work and end after <see cref="IdleTimeout"/> asleep, so the teams of
 /// threads that stopped training cost nothing; a later job starts new ones.</para>
 /// </remarks>
 internal sealed unsafe class WorkerTeam
 {
-    /// <summary>How long a worker keeps polling for the next job before it sleeps: about 50 µs.</summary>
+    /// <summary>How long a worker keeps polling for the next job (yielding between polls) before it sleeps: about 50 µs.</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 20_000;
 
     /// <summary>How long a worker sleeps without a job before its thread ends.</summary>
@@ -53,6 +54,7 @@ internal sealed unsafe class WorkerTeam
     /// to <paramref name="threads"/> − 1 workers; returns when all are done. <paramref name="state"/> must stay valid
     /// until then (a local of the caller is). An exception from a chunk is rethrown here once all chunks are done.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(int threads, int chunks, void* state, delegate*<void*, int, void> body)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(chunks, MaxChunks);
@@ -78,6 +80,7 @@ internal sealed unsafe class WorkerTeam
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunWithWorkers(int helperCount, int chunks, void* state, delegate*<void*, int, void> body)
     {
         EnsureWorkers(helperCount);
@@ -100,6 +103,7 @@ internal sealed unsafe class WorkerTeam
     }
 
     /// <summary>Claims and runs chunks of job <paramref name="generation"/> until none is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunClaimedChunks(long generation)
     {
         while (true)
@@ -174,6 +178,7 @@ internal sealed unsafe class WorkerTeam
             return seen == Ended ? Start(owner, slot, seenGeneration) : this;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Loop()
         {
             long seenGeneration = startGeneration;
@@ -189,6 +194,7 @@ internal sealed unsafe class WorkerTeam
 
         /// <summary>Waits until the team publishes a job newer than <paramref name="seenGeneration"/>; false when
         /// the thread should end instead.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool WaitForJob(ref long seenGeneration)
         {
             long spinUntil = Stopwatch.GetTimestamp() + SpinTicks;
