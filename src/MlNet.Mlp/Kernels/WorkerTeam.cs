@@ -21,8 +21,11 @@ namespace MlNet.Mlp.Kernels;
 /// </remarks>
 internal sealed unsafe class WorkerTeam
 {
-    /// <summary>How long a worker keeps polling for the next job (yielding between polls) before it sleeps: about 50 µs.</summary>
+    /// <summary>How long a worker keeps polling for the next job before it sleeps: about 50 µs.</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 20_000;
+
+    /// <summary>How much of <see cref="SpinTicks"/> it polls without yielding the core: about 10 µs.</summary>
+    private static readonly long PauseTicks = Stopwatch.Frequency / 100_000;
 
     /// <summary>How long a worker sleeps without a job before its thread ends.</summary>
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(2);
@@ -206,13 +209,17 @@ internal sealed unsafe class WorkerTeam
                     seenGeneration = generation;
                     return true;
                 }
-                if (Stopwatch.GetTimestamp() < spinUntil)
+                long now = Stopwatch.GetTimestamp();
+                if (now < spinUntil)
                 {
-                    // Yield rather than spin in place: on an idle core this returns at once and the worker stays
-                    // a microsecond away from the next job, but when other processes want the cores (the usual state
-                    // of a shared 2-core machine) a worker spinning in place took a core from its own caller, and two
-                    // threads ran at 0.6-0.8 of one.
-                    Thread.Yield();
+                    // In place for the first microseconds (the next fork of a training step is usually that close),
+                    // then yielding: on an idle core a yield returns at once, but when other processes want the
+                    // cores (the usual state of a shared 2-core machine) a worker spinning in place for long took a
+                    // core from its own caller, and two threads ran at 0.6-0.8 of one.
+                    if (spinUntil - now > SpinTicks - PauseTicks)
+                        Thread.SpinWait(20);
+                    else
+                        Thread.Yield();
                     continue;
                 }
                 Volatile.Write(ref status, Sleeping);
