@@ -13,7 +13,8 @@ namespace MlNet.Mlp;
 /// </summary>
 public abstract class MlpModelParameters : ModelParametersBase<float>
 {
-    // *** Binary format shared by every MLP model (version 0x00010001) ***
+    // *** Binary format shared by every MLP model (version 0x00010002) ***
+    // int: sizeof(float), written by ML.NET's ModelParametersBase
     // int: number of layers L (≥ 1)
     // int: number of inputs (≥ 1)
     // L times: int outputs (≥ 1), int activation (Engine.Activation), float[outputs × inputs] weights, float[outputs] biases
@@ -21,6 +22,7 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
     //         byte has validation accuracy, double validation accuracy, long elapsed ticks;
     //         int best epoch, int stop reason, byte restored best weights, int validation rows
     // <task-specific fields of the derived class>
+    // ulong: CRC-64 of every byte above (from version 0x00010002; see ModelFormat)
 
     private protected MlpModelParameters(IHostEnvironment env, string name, MlpNetwork network, TrainingReport report)
         : base(env, name)
@@ -58,6 +60,13 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
 
     /// <summary>The number of features the model expects.</summary>
     public int FeatureCount => Network.InputCount;
+
+    /// <inheritdoc/>
+    protected override void Save(ModelSaveContext ctx)
+    {
+        base.Save(ctx);
+        ModelFormat.AppendChecksum(Host, ctx);
+    }
 
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)
@@ -253,13 +262,8 @@ public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperD
 
     private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPBINRY", LoaderSignature);
 
-    internal static MlpBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-    {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        ModelFormat.CheckVersion(env.Register(RegistrationName), ctx, GetVersionInfo(), "binary MLP model");
-        return new MlpBinaryModelParameters(env, ctx);
-    }
+    internal static MlpBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+        ModelFormat.Read(env, ctx, RegistrationName, GetVersionInfo(), "binary MLP model", () => new MlpBinaryModelParameters(env, ctx));
 }
 
 /// <summary>A multiclass MLP: K softmax outputs. <c>Score</c> holds the K class probabilities.</summary>
@@ -320,13 +324,8 @@ public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMap
 
     private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPMULTI", LoaderSignature);
 
-    internal static MlpMulticlassModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-    {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        ModelFormat.CheckVersion(env.Register(RegistrationName), ctx, GetVersionInfo(), "multiclass MLP model");
-        return new MlpMulticlassModelParameters(env, ctx);
-    }
+    internal static MlpMulticlassModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+        ModelFormat.Read(env, ctx, RegistrationName, GetVersionInfo(), "multiclass MLP model", () => new MlpMulticlassModelParameters(env, ctx));
 }
 
 /// <summary>
@@ -397,11 +396,6 @@ public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMap
 
     private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPREGRS", LoaderSignature);
 
-    internal static MlpRegressionModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-    {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        ModelFormat.CheckVersion(env.Register(RegistrationName), ctx, GetVersionInfo(), "regression MLP model");
-        return new MlpRegressionModelParameters(env, ctx);
-    }
+    internal static MlpRegressionModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+        ModelFormat.Read(env, ctx, RegistrationName, GetVersionInfo(), "regression MLP model", () => new MlpRegressionModelParameters(env, ctx));
 }

@@ -41,13 +41,15 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
     private PerceptronModelParameters(IHostEnvironment env, ModelLoadContext ctx)
         : base(env, RegistrationName, ctx)
     {
-        // *** Binary format (version 0x00010001) ***
+        // *** Binary format (version 0x00010002) ***
+        // int: sizeof(float), written by ML.NET's ModelParametersBase
         // int: number of features (> 0)
         // float: bias
         // float[number of features]: weights
         // int, double[]: loss per iteration
         // byte: converged (0 or 1)
         // int: best iteration (1 .. number of losses)
+        // ulong: CRC-64 of every byte above (from version 0x00010002; see ModelFormat)
         int featureCount = ModelFormat.ReadCount(Host, ctx, sizeof(float), "the number of features", minimum: 1);
         Bias = ModelFormat.ReadFiniteSingle(Host, ctx, "the bias");
         _weights = ModelFormat.ReadFiniteSingles(Host, ctx, featureCount, "the weights");
@@ -73,7 +75,6 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
     public int FeatureCount => _weights.Length;
 
     /// <inheritdoc/>
-
     protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
 
     DataViewType IValueMapper.InputType => _inputType;
@@ -110,7 +111,13 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
     }
 
     /// <inheritdoc/>
+    protected override void Save(ModelSaveContext ctx)
+    {
+        base.Save(ctx);
+        ModelFormat.AppendChecksum(Host, ctx);
+    }
 
+    /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)
     {
         base.SaveCore(ctx);
@@ -126,13 +133,8 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
 
     private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPPERCP", LoaderSignature);
 
-    internal static PerceptronModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-    {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        ModelFormat.CheckVersion(env.Register(RegistrationName), ctx, GetVersionInfo(), "perceptron model");
-        return new PerceptronModelParameters(env, ctx);
-    }
+    internal static PerceptronModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+        ModelFormat.Read(env, ctx, RegistrationName, GetVersionInfo(), "perceptron model", () => new PerceptronModelParameters(env, ctx));
 }
 
 /// <summary>How a perceptron's training went.</summary>
