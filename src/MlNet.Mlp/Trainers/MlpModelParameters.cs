@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using MlNet.Mlp.Engine;
+using MlNet.Mlp.Kernels;
 using MlNet.Mlp.Trainers;
 
 namespace MlNet.Mlp;
@@ -166,7 +167,8 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
     /// <summary>
     /// Runs <paramref name="network"/> on one feature vector, checking its length. A sparse vector storing at most a
     /// quarter of its values goes through the network's sparse first layer (cost in proportion to the stored
-    /// values); any other is copied into <paramref name="dense"/> first.
+    /// values); any other is copied into <paramref name="dense"/> first. Pre-activations beyond float's range saturate
+    /// at ±float.MaxValue (<see cref="DenseLayer"/>), so finite features always give finite outputs.
     /// </summary>
     private protected void Predict(MlpNetwork network, in VBuffer<float> features, Span<float> dense, Span<float> output)
     {
@@ -381,6 +383,8 @@ public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMap
         {
             Predict(Network, src, dense, output);
             score = output[0] * LabelScale + LabelMean;
+            if (!float.IsFinite(score))
+                score = SaturatingDot.Saturate((double)output[0] * LabelScale + LabelMean);
         };
         return (ValueMapper<TIn, TOut>)(Delegate)mapper;
     }

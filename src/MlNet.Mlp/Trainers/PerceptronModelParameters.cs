@@ -81,12 +81,16 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
 
     DataViewType IValueMapper.OutputType => NumberDataViewType.Single;
 
-    /// <summary>W·X + b for one feature vector of <see cref="FeatureCount"/> values.</summary>
+    /// <summary>
+    /// W·X + b for one feature vector of <see cref="FeatureCount"/> values. A score beyond float's range saturates at
+    /// ±<see cref="float.MaxValue"/>: finite features always give a finite score.
+    /// </summary>
     public float Score(ReadOnlySpan<float> features)
     {
         if (features.Length != _weights.Length)
             throw new ArgumentException($"The model expects {_weights.Length} features but got {features.Length}.", nameof(features));
-        return TensorPrimitives.Dot(_weights, features) + Bias;
+        float score = TensorPrimitives.Dot(_weights, features) + Bias;
+        return float.IsFinite(score) ? score : SaturatingDot.Dense(_weights, features, Bias);
     }
 
     ValueMapper<TSrc, TDst> IValueMapper.GetMapper<TSrc, TDst>()
@@ -104,10 +108,10 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
 
     private float ScoreOf(in VBuffer<float> features)
     {
-        float dot = features.IsDense
-            ? TensorPrimitives.Dot(_weights, features.GetValues())
-            : SparseVector.Dot(_weights, features.GetIndices(), features.GetValues());
-        return dot + Bias;
+        if (features.IsDense)
+            return Score(features.GetValues());
+        float score = SparseVector.Dot(_weights, features.GetIndices(), features.GetValues()) + Bias;
+        return float.IsFinite(score) ? score : SaturatingDot.Sparse(_weights, features.GetIndices(), features.GetValues(), Bias);
     }
 
     /// <inheritdoc/>
