@@ -1,10 +1,12 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using MlNet.Mlp.Engine;
 using MlNet.Mlp.Kernels;
 using MlNet.Mlp.Trainers;
+using MlNet.Mlp.Trainers.Onnx;
 
 namespace MlNet.Mlp;
 
@@ -188,7 +190,7 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
 /// A binary-classification MLP: one sigmoid output. <c>Score</c> is the logit a (the output's pre-activation),
 /// <c>Probability</c> = σ(a), <c>PredictedLabel</c> = Score &gt; 0.
 /// </summary>
-public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperDist
+public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperDist, IDistCanSaveOnnx
 {
     internal const string LoaderSignature = "MlNetMlpBinary";
     private const string RegistrationName = "MlpBinaryModel";
@@ -255,6 +257,20 @@ public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperD
 
     private static float Sigmoid(float a) => a >= 0 ? 1f / (1f + MathF.Exp(-a)) : MathF.Exp(a) / (1f + MathF.Exp(a));
 
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool IDistCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn) =>
+        ((ISingleCanSaveOnnx)this).SaveAsOnnx(ctx, outputNames, featureColumn);
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        var graph = new OnnxGraph(ctx);
+        string score = NetworkOnnxExport.AddForwardPass(graph, _logitNetwork, featureColumn, ScorerOutputs.BinaryScore(outputNames));
+        if (ScorerOutputs.BinaryProbability(outputNames) is { } probability)
+            graph.Activate(Engine.Activation.Sigmoid, score, probability);
+        return true;
+    }
+
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)
     {
@@ -274,7 +290,7 @@ public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperD
 /// ML.NET base produces a float; ML.NET's multiclass loader asks for a model producing a float vector, which this
 /// class declares as well.
 /// </remarks>
-public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMapper, IPredictorProducing<VBuffer<float>>
+public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMapper, IPredictorProducing<VBuffer<float>>, ISingleCanSaveOnnx
 {
     internal const string LoaderSignature = "MlNetMlpMulticlass";
     private const string RegistrationName = "MlpMulticlassModel";
@@ -317,6 +333,17 @@ public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMap
         return (ValueMapper<TIn, TOut>)(Delegate)mapper;
     }
 
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        var graph = new OnnxGraph(ctx);
+        (string predictedLabel, string score) = ScorerOutputs.Multiclass(outputNames);
+        NetworkOnnxExport.AddForwardPass(graph, Network, featureColumn, score);
+        graph.OneBasedKeyOfLargest(score, predictedLabel);
+        return true;
+    }
+
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)
     {
@@ -333,7 +360,7 @@ public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMap
 /// <summary>
 /// A regression MLP: one identity output trained on the standardised label; <c>Score</c> = output × LabelScale + LabelMean.
 /// </summary>
-public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMapper
+public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMapper, ISingleCanSaveOnnx
 {
     internal const string LoaderSignature = "MlNetMlpRegression";
     private const string RegistrationName = "MlpRegressionModel";
@@ -387,6 +414,17 @@ public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMap
                 score = SaturatingDot.Saturate((double)output[0] * LabelScale + LabelMean);
         };
         return (ValueMapper<TIn, TOut>)(Delegate)mapper;
+    }
+
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        // Multiply, then add, as the mapper does, so that both round alike.
+        var graph = new OnnxGraph(ctx);
+        string standardized = NetworkOnnxExport.AddForwardPass(graph, Network, featureColumn);
+        graph.Add(graph.Multiply(standardized, [LabelScale]), [LabelMean], ScorerOutputs.RegressionScore(outputNames));
+        return true;
     }
 
     /// <inheritdoc/>

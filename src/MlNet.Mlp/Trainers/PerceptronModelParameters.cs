@@ -1,11 +1,13 @@
 using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using MlNet.Mlp;
 using MlNet.Mlp.Kernels;
 using MlNet.Mlp.Trainers;
+using MlNet.Mlp.Trainers.Onnx;
 
 [assembly: LoadableClass(typeof(PerceptronModelParameters), null, typeof(SignatureLoadModel),
     "MlNet.Mlp Perceptron", PerceptronModelParameters.LoaderSignature)]
@@ -16,7 +18,7 @@ namespace MlNet.Mlp;
 /// What a trained perceptron is: one weight per feature and a bias; Score = W·X + b, PredictedLabel = Score &gt; 0.
 /// Saved into and loaded from ML.NET's model .zip like ML.NET's own models.
 /// </summary>
-public sealed class PerceptronModelParameters : ModelParametersBase<float>, IValueMapper
+public sealed class PerceptronModelParameters : ModelParametersBase<float>, IValueMapper, ISingleCanSaveOnnx
 {
     internal const string LoaderSignature = "MlNetMlpPerceptron";
     private const string RegistrationName = "PerceptronModel";
@@ -112,6 +114,14 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
             return Score(features.GetValues());
         float score = SparseVector.Dot(_weights, features.GetIndices(), features.GetValues()) + Bias;
         return float.IsFinite(score) ? score : SaturatingDot.Sparse(_weights, features.GetIndices(), features.GetValues(), Bias);
+    }
+
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        new OnnxGraph(ctx).Dense(featureColumn, _weights, [Bias], _weights.Length, 1, ScorerOutputs.BinaryScore(outputNames));
+        return true;
     }
 
     /// <inheritdoc/>
