@@ -2,7 +2,9 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 
 // Trains a perceptron and an MLP from the package, saves the pipeline, loads it in a fresh MLContext and checks
-// the loaded model predicts the training rows of a separable problem. Exit code 0 means the package works alone.
+// the loaded model predicts the training rows of a separable problem; then exports the loaded model to ONNX, scores
+// it with ONNX Runtime through ApplyOnnxModel and checks it predicts what ML.NET does. Exit code 0 means the package
+// works alone.
 var mlContext = new MLContext(seed: 1);
 var rows = Enumerable.Range(0, 200).Select(i =>
 {
@@ -23,8 +25,22 @@ var loaded = new MLContext().Model.Load(path, out _);
 File.Delete(path);
 double loadedAccuracy = mlContext.BinaryClassification.Evaluate(loaded.Transform(data)).Accuracy;
 
-Console.WriteLine($"perceptron accuracy {perceptronAccuracy:F3}, loaded MLP accuracy {loadedAccuracy:F3}");
-return perceptronAccuracy > 0.9 && loadedAccuracy > 0.9 ? 0 : 1;
+string onnxPath = Path.Combine(Path.GetTempPath(), $"package-consumer-{Environment.ProcessId}.onnx");
+using (FileStream file = File.Create(onnxPath))
+    mlContext.Model.ConvertToOnnx(loaded, data, file);
+IDataView onnxScored = mlContext.Transforms.ApplyOnnxModel(onnxPath).Fit(data).Transform(data);
+IDataView mlNetScored = loaded.Transform(data);
+float[] onnxProbability = onnxScored.GetColumn<float[]>("Probability").Select(p => p[0]).ToArray();
+bool[] onnxLabel = onnxScored.GetColumn<bool[]>("PredictedLabel").Select(l => l[0]).ToArray();
+float[] mlNetProbability = mlNetScored.GetColumn<float>("Probability").ToArray();
+bool[] mlNetLabel = mlNetScored.GetColumn<bool>("PredictedLabel").ToArray();
+File.Delete(onnxPath);
+double largestDifference = onnxProbability.Zip(mlNetProbability, (a, b) => Math.Abs((double)a - b)).Max();
+bool onnxAgrees = onnxLabel.SequenceEqual(mlNetLabel) && largestDifference <= 1e-5;
+
+Console.WriteLine($"perceptron accuracy {perceptronAccuracy:F3}, loaded MLP accuracy {loadedAccuracy:F3}, " +
+    $"ONNX export: labels {(onnxLabel.SequenceEqual(mlNetLabel) ? "identical" : "DIFFER")}, largest probability difference {largestDifference:E1}");
+return perceptronAccuracy > 0.9 && loadedAccuracy > 0.9 && onnxAgrees ? 0 : 1;
 
 internal sealed class Row
 {

@@ -1,9 +1,12 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using MlNet.Mlp.Engine;
+using MlNet.Mlp.Kernels;
 using MlNet.Mlp.Trainers;
+using MlNet.Mlp.Trainers.Onnx;
 
 namespace MlNet.Mlp;
 
@@ -13,7 +16,8 @@ namespace MlNet.Mlp;
 /// </summary>
 public abstract class MlpModelParameters : ModelParametersBase<float>
 {
-    // *** Binary format shared by every MLP model (version 0x00010001) ***
+    // *** Binary format shared by every MLP model (version 0x00010002) ***
+    // int: sizeof(float), written by ML.NET's ModelParametersBase
     // int: number of layers L (≥ 1)
     // int: number of inputs (≥ 1)
     // L times: int outputs (≥ 1), int activation (Engine.Activation), float[outputs × inputs] weights, float[outputs] biases
@@ -21,6 +25,7 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
     //         byte has validation accuracy, double validation accuracy, long elapsed ticks;
     //         int best epoch, int stop reason, byte restored best weights, int validation rows
     // <task-specific fields of the derived class>
+    // ulong: CRC-64 of every byte above (from version 0x00010002; see ModelFormat)
 
     private protected MlpModelParameters(IHostEnvironment env, string name, MlpNetwork network, TrainingReport report)
         : base(env, name)
@@ -58,6 +63,13 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
 
     /// <summary>The number of features the model expects.</summary>
     public int FeatureCount => Network.InputCount;
+
+    /// <inheritdoc/>
+    protected override void Save(ModelSaveContext ctx)
+    {
+        base.Save(ctx);
+        ModelFormat.AppendChecksum(Host, ctx);
+    }
 
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)
@@ -157,7 +169,8 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
     /// <summary>
     /// Runs <paramref name="network"/> on one feature vector, checking its length. A sparse vector storing at most a
     /// quarter of its values goes through the network's sparse first layer (cost in proportion to the stored
-    /// values); any other is copied into <paramref name="dense"/> first.
+    /// values); any other is copied into <paramref name="dense"/> first. Pre-activations beyond float's range saturate
+    /// at ±float.MaxValue (<see cref="DenseLayer"/>), so finite features always give finite outputs.
     /// </summary>
     private protected void Predict(MlpNetwork network, in VBuffer<float> features, Span<float> dense, Span<float> output)
     {
@@ -177,7 +190,7 @@ public abstract class MlpModelParameters : ModelParametersBase<float>
 /// A binary-classification MLP: one sigmoid output. <c>Score</c> is the logit a (the output's pre-activation),
 /// <c>Probability</c> = σ(a), <c>PredictedLabel</c> = Score &gt; 0.
 /// </summary>
-public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperDist
+public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperDist, IDistCanSaveOnnx
 {
     internal const string LoaderSignature = "MlNetMlpBinary";
     private const string RegistrationName = "MlpBinaryModel";
@@ -244,6 +257,20 @@ public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperD
 
     private static float Sigmoid(float a) => a >= 0 ? 1f / (1f + MathF.Exp(-a)) : MathF.Exp(a) / (1f + MathF.Exp(a));
 
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool IDistCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn) =>
+        ((ISingleCanSaveOnnx)this).SaveAsOnnx(ctx, outputNames, featureColumn);
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        var graph = new OnnxGraph(ctx);
+        string score = NetworkOnnxExport.AddForwardPass(graph, _logitNetwork, featureColumn, ScorerOutputs.BinaryScore(outputNames));
+        if (ScorerOutputs.BinaryProbability(outputNames) is { } probability)
+            graph.Activate(Engine.Activation.Sigmoid, score, probability);
+        return true;
+    }
+
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)
     {
@@ -253,13 +280,8 @@ public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperD
 
     private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPBINRY", LoaderSignature);
 
-    internal static MlpBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-    {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        ModelFormat.CheckVersion(env.Register(RegistrationName), ctx, GetVersionInfo(), "binary MLP model");
-        return new MlpBinaryModelParameters(env, ctx);
-    }
+    internal static MlpBinaryModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+        ModelFormat.Read(env, ctx, RegistrationName, GetVersionInfo(), "binary MLP model", () => new MlpBinaryModelParameters(env, ctx));
 }
 
 /// <summary>A multiclass MLP: K softmax outputs. <c>Score</c> holds the K class probabilities.</summary>
@@ -268,7 +290,7 @@ public sealed class MlpBinaryModelParameters : MlpModelParameters, IValueMapperD
 /// ML.NET base produces a float; ML.NET's multiclass loader asks for a model producing a float vector, which this
 /// class declares as well.
 /// </remarks>
-public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMapper, IPredictorProducing<VBuffer<float>>
+public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMapper, IPredictorProducing<VBuffer<float>>, ISingleCanSaveOnnx
 {
     internal const string LoaderSignature = "MlNetMlpMulticlass";
     private const string RegistrationName = "MlpMulticlassModel";
@@ -311,6 +333,17 @@ public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMap
         return (ValueMapper<TIn, TOut>)(Delegate)mapper;
     }
 
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        var graph = new OnnxGraph(ctx);
+        (string predictedLabel, string score) = ScorerOutputs.Multiclass(outputNames);
+        NetworkOnnxExport.AddForwardPass(graph, Network, featureColumn, score);
+        graph.OneBasedKeyOfLargest(score, predictedLabel);
+        return true;
+    }
+
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)
     {
@@ -320,19 +353,14 @@ public sealed class MlpMulticlassModelParameters : MlpModelParameters, IValueMap
 
     private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPMULTI", LoaderSignature);
 
-    internal static MlpMulticlassModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-    {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        ModelFormat.CheckVersion(env.Register(RegistrationName), ctx, GetVersionInfo(), "multiclass MLP model");
-        return new MlpMulticlassModelParameters(env, ctx);
-    }
+    internal static MlpMulticlassModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+        ModelFormat.Read(env, ctx, RegistrationName, GetVersionInfo(), "multiclass MLP model", () => new MlpMulticlassModelParameters(env, ctx));
 }
 
 /// <summary>
 /// A regression MLP: one identity output trained on the standardised label; <c>Score</c> = output × LabelScale + LabelMean.
 /// </summary>
-public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMapper
+public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMapper, ISingleCanSaveOnnx
 {
     internal const string LoaderSignature = "MlNetMlpRegression";
     private const string RegistrationName = "MlpRegressionModel";
@@ -382,8 +410,21 @@ public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMap
         {
             Predict(Network, src, dense, output);
             score = output[0] * LabelScale + LabelMean;
+            if (!float.IsFinite(score))
+                score = SaturatingDot.Saturate((double)output[0] * LabelScale + LabelMean);
         };
         return (ValueMapper<TIn, TOut>)(Delegate)mapper;
+    }
+
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        // Multiply, then add, as the mapper does, so that both round alike.
+        var graph = new OnnxGraph(ctx);
+        string standardized = NetworkOnnxExport.AddForwardPass(graph, Network, featureColumn);
+        graph.Add(graph.Multiply(standardized, [LabelScale]), [LabelMean], ScorerOutputs.RegressionScore(outputNames));
+        return true;
     }
 
     /// <inheritdoc/>
@@ -397,11 +438,6 @@ public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMap
 
     private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPREGRS", LoaderSignature);
 
-    internal static MlpRegressionModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-    {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        ModelFormat.CheckVersion(env.Register(RegistrationName), ctx, GetVersionInfo(), "regression MLP model");
-        return new MlpRegressionModelParameters(env, ctx);
-    }
+    internal static MlpRegressionModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+        ModelFormat.Read(env, ctx, RegistrationName, GetVersionInfo(), "regression MLP model", () => new MlpRegressionModelParameters(env, ctx));
 }

@@ -2,14 +2,14 @@ using System.Buffers.Binary;
 
 namespace MlNet.Mlp.Tests.Reliability;
 
-internal enum FieldKind { Count, Int32, Int64, Single, Double, Byte }
+internal enum FieldKind { Count, Int32, Int64, Single, Double, Byte, Checksum }
 
 /// <summary>One field of our model block: where it starts in the stream, its size and what it holds.</summary>
 internal readonly record struct Field(long Offset, int Size, FieldKind Kind);
 
 /// <summary>
-/// Walks a valid model block field by field, following the formats documented in PerceptronModelParameters.cs and
-/// MlpModelParameters.cs, written independently of the loaders so that the mutation test knows where every count and
+/// Walks a valid model block of the current format (ending in its checksum) field by field, following the formats
+/// documented in PerceptronModelParameters.cs and MlpModelParameters.cs, written independently of the loaders so that the mutation test knows where every count and
 /// every section boundary lies.
 /// </summary>
 internal static class ModelLayout
@@ -22,6 +22,7 @@ internal static class ModelLayout
             WalkPerceptron(walker);
         else
             WalkMlp(walker, regression: signature == "MLPREGRS");
+        walker.Next(FieldKind.Checksum);
         long end = ModelHeader.ModelStart(stream) + ModelHeader.ModelLength(stream);
         if (walker.Position != end)
             throw new InvalidOperationException($"The layout walk ended at {walker.Position}, the model block at {end}: the test's format map is stale.");
@@ -83,7 +84,7 @@ internal static class ModelLayout
             int size = kind switch
             {
                 FieldKind.Count or FieldKind.Int32 or FieldKind.Single => 4,
-                FieldKind.Int64 or FieldKind.Double => 8,
+                FieldKind.Int64 or FieldKind.Double or FieldKind.Checksum => 8,
                 _ => 1,
             };
             Fields.Add(new Field(Position, size, kind));

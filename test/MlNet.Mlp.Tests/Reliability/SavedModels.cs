@@ -166,6 +166,19 @@ internal static class ModelHeader
         return cut;
     }
 
+    /// <summary>
+    /// A current-format stream (0x00010002) rewritten as the first format (0x00010001), which is the same fields
+    /// without the trailing 8-byte checksum.
+    /// </summary>
+    public static byte[] AsFirstFormat(byte[] stream)
+    {
+        const uint firstVersion = 0x00010001;
+        byte[] first = WithModelBlockCutAt(stream, ModelStart(stream) + ModelLength(stream) - sizeof(ulong));
+        BinaryPrimitives.WriteUInt32LittleEndian(first.AsSpan(ModelVerWritten), firstVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(first.AsSpan(ModelVerReadable), firstVersion);
+        return first;
+    }
+
     public static long ModelStart(byte[] stream) => (long)BinaryPrimitives.ReadUInt64LittleEndian(stream.AsSpan(FpModel));
     public static long ModelLength(byte[] stream) => (long)BinaryPrimitives.ReadUInt64LittleEndian(stream.AsSpan(CbModel));
 }

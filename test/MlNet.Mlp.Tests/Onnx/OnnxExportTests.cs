@@ -1,0 +1,145 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNet.Mlp.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace MlNet.Mlp.Tests.Onnx;
+
+/// <summary>
+/// Pipelines ending in each of our trainers exported with ML.NET's <c>ConvertToOnnx</c> and run by ONNX Runtime through
+/// <c>ApplyOnnxModel</c>, column by column against ML.NET's own scoring (as ML.NET's OnnxConversionTest does):
+/// Score and Probability within <see cref="OnnxComparison.RelativeTolerance"/>, PredictedLabel identical.
+/// </summary>
+public class OnnxExportTests(ITestOutputHelper output)
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    [Fact]
+    public void A_perceptron_exports_Score_and_PredictedLabel()
+    {
+        IDataView data = TestData.BreastCancer(_ml);
+        var pipeline = _ml.Transforms.NormalizeMinMax("Features")
+            .Append(_ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options { NumberOfIterations = 5, Seed = 1 }));
+        ExportAndCompare(pipeline, data, "Score", "PredictedLabel");
+    }
+
+    [Theory]
+    [InlineData(MlpActivation.Relu)]
+    [InlineData(MlpActivation.Tanh)]
+    [InlineData(MlpActivation.Sigmoid)]
+    [InlineData(MlpActivation.HardTanh)]
+    [InlineData(MlpActivation.Identity)]
+    public void A_binary_MLP_exports_Score_Probability_and_PredictedLabel_for_every_activation(MlpActivation activation)
+    {
+        // Raw features: the standardisation folded into the first layer must export with it.
+        IDataView data = TestData.BreastCancer(_ml);
+        var trainer = _ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+        {
+            HiddenLayerSizes = [8, 4], Activation = activation, NumberOfIterations = 10, EarlyStopping = false, Seed = 1,
+        });
+        ExportAndCompare(trainer, data, "Score", "Probability", "PredictedLabel");
+    }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(11)]
+    [InlineData(12)]
+    public void A_multiclass_MLP_between_MapValueToKey_and_MapKeyToValue_exports_at_every_opset(int opset)
+    {
+        IDataView data = _ml.Data.TakeRows(TestData.Digits(_ml), 400);
+        var pipeline = _ml.Transforms.Conversion.MapValueToKey("Label", "Digit")
+            .Append(_ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options
+            {
+                HiddenLayerSizes = [16], Activation = MlpActivation.HardTanh, NumberOfIterations = 10, EarlyStopping = false, Seed = 1,
+            }))
+            .Append(_ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        ExportAndCompare(pipeline, data, opset, "Score", "PredictedLabel");
+    }
+
+    [Fact]
+    public void A_multiclass_MLP_on_a_key_label_exports_its_PredictedLabel_key()
+    {
+        IDataView data = _ml.Data.LoadFromEnumerable(_ml.Data.CreateEnumerable<TestData.DigitRow>(TestData.Digits(_ml), reuseRowObject: false)
+            .Take(400).Select(row => new DigitKeyRow { Features = row.Features, Label = (uint)row.Digit + 1 }).ToList());
+        var trainer = _ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options
+        {
+            HiddenLayerSizes = [16, 8], Activation = MlpActivation.Sigmoid, NumberOfIterations = 10, EarlyStopping = false, Seed = 1,
+        });
+        ExportAndCompare(trainer, data, "Score", "PredictedLabel");
+    }
+
+    private sealed class DigitKeyRow
+    {
+        [KeyType(10)] public uint Label { get; set; }
+        [VectorType(64)] public float[] Features { get; set; } = [];
+    }
+
+    [Fact]
+    public void A_regression_MLP_after_NormalizeMeanVariance_exports_its_rescaled_Score()
+    {
+        IDataView data = TestData.Diabetes(_ml);
+        var pipeline = _ml.Transforms.NormalizeMeanVariance("Features")
+            .Append(_ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
+            {
+                HiddenLayerSizes = [8], Activation = MlpActivation.Tanh, NumberOfIterations = 20, EarlyStopping = false, Seed = 1,
+            }));
+        ExportAndCompare(pipeline, data, "Score");
+    }
+
+    [Fact]
+    public void A_regression_MLP_after_Concatenate_exports()
+    {
+        IDataView data = _ml.Data.LoadFromTextFile<IrisColumns>(TestData.PathOf("iris.csv"), separatorChar: ',', hasHeader: true);
+        var pipeline = _ml.Transforms.Concatenate("Features", nameof(IrisColumns.SepalLength), nameof(IrisColumns.SepalWidth), nameof(IrisColumns.PetalLength))
+            .Append(_ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
+            {
+                LabelColumnName = nameof(IrisColumns.PetalWidth), HiddenLayerSizes = [6], NumberOfIterations = 20, EarlyStopping = false, Seed = 1,
+            }));
+        ExportAndCompare(pipeline, data, "Score");
+    }
+
+    [Fact]
+    public void A_model_loaded_from_its_zip_in_a_fresh_context_exports()
+    {
+        // The usual route: train, save, and export later from the .zip in another process.
+        IDataView data = TestData.Diabetes(_ml);
+        ITransformer trained = _ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
+        {
+            HiddenLayerSizes = [8], NumberOfIterations = 10, EarlyStopping = false, Seed = 1,
+        }).Fit(data);
+        using var zip = new MemoryStream();
+        _ml.Model.Save(trained, data.Schema, zip);
+        zip.Position = 0;
+        ITransformer loaded = new MLContext().Model.Load(zip, out _);
+        IDataView actual = OnnxComparison.ScoreWithOnnxRuntime(_ml, loaded, data);
+        output.WriteLine($"Score: {OnnxComparison.AssertScoresAgree(trained.Transform(data), actual, "Score")}");
+    }
+
+    private sealed class IrisColumns
+    {
+        [LoadColumn(0)] public float SepalLength { get; set; }
+        [LoadColumn(1)] public float SepalWidth { get; set; }
+        [LoadColumn(2)] public float PetalLength { get; set; }
+        [LoadColumn(3)] public float PetalWidth { get; set; }
+    }
+
+    private void ExportAndCompare(IEstimator<ITransformer> pipeline, IDataView data, params string[] columns) =>
+        ExportAndCompare(pipeline, data, opset: null, columns);
+
+    private void ExportAndCompare(IEstimator<ITransformer> pipeline, IDataView data, int? opset, params string[] columns)
+    {
+        ITransformer model = pipeline.Fit(data);
+        IDataView expected = model.Transform(data);
+        // ApplyOnnxModel names its columns after the graph's outputs less ".output": Score, PredictedLabel, ...
+        IDataView actual = OnnxComparison.ScoreWithOnnxRuntime(_ml, model, data, opset);
+        foreach (string column in columns)
+        {
+            string report = column == "PredictedLabel"
+                ? OnnxComparison.AssertLabelsIdentical(expected, actual, column)
+                : OnnxComparison.AssertScoresAgree(expected, actual, column);
+            output.WriteLine($"{column}: {report}");
+        }
+    }
+}
