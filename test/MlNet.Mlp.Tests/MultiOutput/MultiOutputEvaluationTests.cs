@@ -29,6 +29,7 @@ public class MultiOutputEvaluationTests
     {
         public bool Label { get; set; }
         public float Score { get; set; }
+        public bool PredictedLabel { get; set; }
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public class MultiOutputEvaluationTests
 
         for (int j = 0; j < 2; j++)
         {
-            var binary = ml.Data.LoadFromEnumerable(rows.Select(r => new BinaryScoreRow { Label = r.Label[j], Score = r.Probability[j] }));
+            var binary = ml.Data.LoadFromEnumerable(rows.Select(r => new BinaryScoreRow { Label = r.Label[j], Score = r.Probability[j], PredictedLabel = r.PredictedLabel[j] }));
             Assert.Equal(ml.BinaryClassification.EvaluateNonCalibrated(binary).AreaUnderRocCurve, metrics.PerLabel[j].AreaUnderRocCurve, 12);
         }
     }
