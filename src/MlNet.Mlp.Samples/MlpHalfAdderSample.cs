@@ -9,7 +9,6 @@ namespace MlNet.Mlp.Samples;
 /// </summary>
 internal static class MlpHalfAdderSample
 {
-    // <half-adder>
     private sealed class AdderRow
     {
         [VectorType(2)] public float[] Features { get; set; } = [];
@@ -32,6 +31,7 @@ internal static class MlpHalfAdderSample
             new() { Features = [0, 0], Label = [false, false] }, new() { Features = [0, 1], Label = [false, true] },
             new() { Features = [1, 0], Label = [false, true] }, new() { Features = [1, 1], Label = [true, false] },
         };
+        // <half-adder>
         var trainer = mlContext.BinaryClassification.Trainers.MlpMultiLabel(new MlpMultiLabelTrainer.Options
         {
             HiddenLayerSizes = [4], Activation = MlpActivation.Sigmoid, Loss = MlpLoss.SquaredError,

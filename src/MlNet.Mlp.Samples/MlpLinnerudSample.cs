@@ -23,7 +23,8 @@ internal static class MlpLinnerudSample
         // <multi-output>
         var trainer = mlContext.Regression.Trainers.MlpMultiOutput(new MlpMultiOutputRegressionTrainer.Options
         {
-            HiddenLayerSizes = [4], Activation = MlpActivation.Tanh, L2Regularization = 1, NumberOfIterations = 100, EarlyStopping = false,
+            HiddenLayerSizes = [8], Activation = MlpActivation.Tanh, LearningRate = 0.01f, L2Regularization = 0.5f, BatchSize = 4,
+            NumberOfIterations = 200, EarlyStopping = false,
         });
         var folds = mlContext.Regression.CrossValidateMultiOutput(data, trainer, numberOfFolds: 5, seed: 1);
 

@@ -7,6 +7,7 @@ using MlNet.Mlp.Benchmarks.Fashion;
 // `mlp-fashion [epochs] [threads] [seed]` and `perceptron-fashion [repetitions]` are the Fashion-MNIST runs of
 // build/bench/compare.sh (data from $FASHION_MNIST_DIR, else Debian's dataset-fashion-mnist);
 // `epoch-profile [threads] [epochs]` splits an epoch's time into phases;
+// `multi-output-peer settings.json` is our side of build/bench/multi_output_peer.py;
 // anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
 string fashionDirectory = Environment.GetEnvironmentVariable("FASHION_MNIST_DIR") ?? FashionMnist.DefaultDirectory;
 int IntArgument(int index, int fallback) => args.Length > index ? int.Parse(args[index]) : fallback;
@@ -20,6 +21,9 @@ switch (args.FirstOrDefault())
         return;
     case "epoch-profile":
         EpochProfile.Run(threads: IntArgument(1, 2), epochs: IntArgument(2, 3));
+        return;
+    case "multi-output-peer" when args.Length == 2:
+        MultiOutputPeer.Run(args[1]);
         return;
     case "perceptron-fashion":
         FashionBenchmarks.RunPerceptron(repetitions: IntArgument(1, 3), fashionDirectory);
