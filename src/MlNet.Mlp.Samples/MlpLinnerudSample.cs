@@ -34,7 +34,7 @@ internal static class MlpLinnerudSample
         for (int j = 0; j < metrics.PerOutput.Count; j++)
             Console.WriteLine($"{DataFiles.LinnerudTargets[j],-6} R² {metrics.PerOutput[j].RSquared,6:F3}  RMSE {metrics.PerOutput[j].RootMeanSquaredError,6:F2}");
         // </multi-output>
-        Console.WriteLine($"mean R² {metrics.AverageRSquared:F3}. Twenty rows carry little signal: see docs/benchmarks.md for scikit-learn on the same folds.");
+        Console.WriteLine($"mean R² {metrics.AverageRSquared:F3}. Twenty rows carry little signal; docs/multi-output-peer.md has scikit-learn with these settings.");
         Console.WriteLine();
     }
 }
