@@ -9,6 +9,7 @@ using MlNet.Mlp.Benchmarks.Fashion;
 // `epoch-profile [threads] [epochs]` splits an epoch's time into phases;
 // `mlp-fashion-defaults [epochs] [seed]` is the accuracy issue's 10-class run with every other option at its default;
 // `panel --manifest FILE …` is the accuracy panel of build/bench/panel.sh (see Panel/PanelCommand.cs);
+// `multi-output-peer settings.json` is our side of build/bench/multi_output_peer.py;
 // anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
 string fashionDirectory = Environment.GetEnvironmentVariable("FASHION_MNIST_DIR") ?? FashionMnist.DefaultDirectory;
 int IntArgument(int index, int fallback) => args.Length > index ? int.Parse(args[index]) : fallback;
@@ -28,6 +29,9 @@ switch (args.FirstOrDefault())
         return;
     case "panel":
         MlNet.Mlp.Benchmarks.Panel.PanelCommand.Run(args[1..]);
+        return;
+    case "multi-output-peer" when args.Length == 2:
+        MultiOutputPeer.Run(args[1]);
         return;
     case "perceptron-fashion":
         FashionBenchmarks.RunPerceptron(repetitions: IntArgument(1, 3), fashionDirectory);

@@ -82,6 +82,16 @@ public sealed class MlpNetwork
     public MlpNetwork Clone() => new(layers);
 
     /// <summary>
+    /// A copy whose output layer has the Identity activation: it computes the output layer's pre-activations (the
+    /// logits of a sigmoid or softmax output) with the same weights.
+    /// </summary>
+    public MlpNetwork WithIdentityOutput()
+    {
+        DenseLayer output = OutputLayer;
+        return new MlpNetwork(layers.Take(layers.Length - 1).Append(new DenseLayer(output.InputCount, output.OutputCount, Activation.Identity, output.Weights, output.Bias)));
+    }
+
+    /// <summary>
     /// Forward pass for one example: <paramref name="output"/> = Φ_L(W_L·…Φ_1(W_1·x + b_1)… + b_L). For a softmax
     /// output these are class probabilities; for a sigmoid output, probabilities of the positive class.
     /// </summary>

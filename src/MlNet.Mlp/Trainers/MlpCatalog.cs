@@ -132,7 +132,7 @@ public static class MlpCatalog
         return new MlpRegressionTrainer(catalog.GetEnvironment(), options);
     }
 
-    private static TOptions WithCommonArguments<TOptions>(TOptions options, string labelColumnName, string featureColumnName,
+    internal static TOptions WithCommonArguments<TOptions>(TOptions options, string labelColumnName, string featureColumnName,
         string? exampleWeightColumnName, int[]? hiddenLayerSizes, int numberOfIterations, float learningRate)
         where TOptions : MlpOptionsBase
     {

@@ -117,6 +117,10 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             if (validationFeatures != featureCount)
                 throw Host.ExceptParam(nameof(context),
                     $"Feature column '{FeatureColumn.Name}' has {validationFeatures} values in the validation set but {featureCount} in the training set.");
+            int validationOutputs = OutputCount(validationSet);
+            if (validationOutputs != outputCount)
+                throw Host.ExceptParam(nameof(context),
+                    $"Label column '{LabelColumn.Name}' gives {validationOutputs} outputs in the validation set but {outputCount} in the training set: both need the same label type and size.");
             TrainingRows validation = TrainingRows.Read(fitHost, channel, validationSet, featureCount);
             engineValidation = ToEngineData(validation, outputCount, standardization, classWeights, "validation");
         }
@@ -214,10 +218,4 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
 
     private protected static SchemaShape.Column ScoreColumn(SchemaShape.Column.VectorKind kind, SchemaShape? annotations = null) =>
         new(DefaultColumnNames.Score, kind, NumberDataViewType.Single, false, annotations ?? new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation()));
-}
-
-/// <summary>target = (label − Mean) / Scale.</summary>
-internal readonly record struct LabelStandardization(float Mean, float Scale)
-{
-    public static LabelStandardization None => new(0f, 1f);
 }

@@ -67,9 +67,10 @@ internal static class ModelFormat
 
     /// <summary>
     /// Checks the stream's format version before ML.NET's own check, whose message names ML.NET's version rather
-    /// than our format's.
+    /// than our format's. Models go through <see cref="Read{TModel}"/>, which calls this; a block without a checksum
+    /// of its own (the prediction transformer's, which only names its model and column) calls it directly.
     /// </summary>
-    private static void CheckVersion(IHost host, ModelLoadContext ctx, VersionInfo version, string modelName)
+    public static void CheckVersion(IHost host, ModelLoadContext ctx, VersionInfo version, string modelName)
     {
         uint readable = ctx.Header.ModelVerReadable;
         if (readable > version.VerWrittenCur)

@@ -14,7 +14,7 @@ public class ModelFormatVersionTests
     private static readonly MLContext Ml = new(seed: 1);
     private static readonly Lazy<IReadOnlyList<SavedModel>> Models = new(() => SavedModels.All(Ml));
 
-    public static TheoryData<int> ModelIndices => new() { 0, 1, 2, 3 };
+    public static TheoryData<int> ModelIndices => new() { 0, 1, 2, 3, 4, 5 };
 
     [Theory]
     [MemberData(nameof(ModelIndices))]

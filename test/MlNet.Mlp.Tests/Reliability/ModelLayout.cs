@@ -21,7 +21,7 @@ internal static class ModelLayout
         if (signature == "MLPPERCP")
             WalkPerceptron(walker);
         else
-            WalkMlp(walker, regression: signature == "MLPREGRS");
+            WalkMlp(walker, signature);
         walker.Next(FieldKind.Checksum);
         long end = ModelHeader.ModelStart(stream) + ModelHeader.ModelLength(stream);
         if (walker.Position != end)
@@ -40,7 +40,7 @@ internal static class ModelLayout
         w.Next(FieldKind.Int32);
     }
 
-    private static void WalkMlp(Walker w, bool regression)
+    private static void WalkMlp(Walker w, string signature)
     {
         int layers = w.Next(FieldKind.Count);
         int inputs = w.Next(FieldKind.Count);
@@ -66,11 +66,14 @@ internal static class ModelLayout
         w.Next(FieldKind.Int32);
         w.Next(FieldKind.Byte);
         w.Next(FieldKind.Int32);
-        if (regression)
+        // After the report: a label mean and scale for regression, one of each per output for multi-output regression.
+        int labelScaling = signature switch
         {
-            w.Next(FieldKind.Single);
-            w.Next(FieldKind.Single);
-        }
+            "MLPREGRS" => 2,
+            "MLPMOREG" => 2 * inputs, // inputs now holds the output layer's size
+            _ => 0,
+        };
+        w.Repeat(labelScaling, FieldKind.Single);
     }
 
     private sealed class Walker(byte[] stream, long start)

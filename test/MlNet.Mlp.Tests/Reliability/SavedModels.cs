@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 
 namespace MlNet.Mlp.Tests.Reliability;
 
-/// <summary>One small trained model of each of our four types, saved into ML.NET's .zip in memory, with rows to score.</summary>
+/// <summary>One small trained model of each of our six types, saved into ML.NET's .zip in memory, with rows to score.</summary>
 internal sealed record SavedModel(string Name, string Signature, byte[] Zip, IDataView ScoringRows, bool ScoreIsVector);
 
 internal static class SavedModels
@@ -32,6 +32,18 @@ internal static class SavedModels
         [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
     }
 
+    public sealed class MultiOutputRow
+    {
+        [VectorType(2)] public float[] Label { get; set; } = [];
+        [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
+    }
+
+    public sealed class MultiLabelRow
+    {
+        [VectorType(2)] public bool[] Label { get; set; } = [];
+        [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
+    }
+
     /// <summary>Seeded, normalised-looking features in [−2, 2) whose label depends on the first two.</summary>
     public static float[][] Features(int rows, int seed)
     {
@@ -42,7 +54,7 @@ internal static class SavedModels
     }
 
     /// <summary>
-    /// The four models, each small (a handful of weights, three epochs) so that thousands of loads stay fast, and with
+    /// The six models, each small (a handful of weights, three epochs) so that thousands of loads stay fast, and with
     /// nothing but the trainer's transformer in the .zip so that every load exercises our loader.
     /// </summary>
     public static IReadOnlyList<SavedModel> All(MLContext ml)
@@ -51,6 +63,8 @@ internal static class SavedModels
         var binary = ml.Data.LoadFromEnumerable(x.Select(f => new BinaryRow { Features = f, Label = f[0] + f[1] > 0 }).ToList());
         var keyed = ml.Data.LoadFromEnumerable(x.Select(f => new KeyRow { Features = f, Label = f[0] > 0.7f ? 1u : f[0] < -0.7f ? 2u : 3u }).ToList());
         var regression = ml.Data.LoadFromEnumerable(x.Select(f => new RegressionRow { Features = f, Label = 3 * f[0] - f[1] + 10 }).ToList());
+        var multiOutput = ml.Data.LoadFromEnumerable(x.Select(f => new MultiOutputRow { Features = f, Label = [3 * f[0] - f[1] + 10, f[2] * 5] }).ToList());
+        var multiLabel = ml.Data.LoadFromEnumerable(x.Select(f => new MultiLabelRow { Features = f, Label = [f[0] > 0, f[1] + f[2] > 0] }).ToList());
         return
         [
             Save(ml, "perceptron", "MLPPERCP", binary, false,
@@ -66,6 +80,14 @@ internal static class SavedModels
             Save(ml, "regression MLP", "MLPREGRS", regression, false, ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
             {
                 HiddenLayerSizes = [3, 2], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+            })),
+            Save(ml, "multi-output regression MLP", "MLPMOREG", multiOutput, true, ml.Regression.Trainers.MlpMultiOutput(new MlpMultiOutputRegressionTrainer.Options
+            {
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+            })),
+            Save(ml, "multi-label MLP", "MLPMLABL", multiLabel, true, ml.BinaryClassification.Trainers.MlpMultiLabel(new MlpMultiLabelTrainer.Options
+            {
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
             })),
         ];
     }
