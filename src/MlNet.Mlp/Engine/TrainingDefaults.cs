@@ -7,6 +7,9 @@ namespace MlNet.Mlp.Engine;
 public static class TrainingDefaults
 {
     public const int HiddenLayerSize = 100;
+    public const FeatureScalingKind FeatureScaling = FeatureScalingKind.Standardize;
+    public const int EnsembleSize = 1;
+    public const int MaxEnsembleSize = 64;
     public const int NumberOfIterations = 200;
     public const int BatchSize = 32;
     public const OptimizerKind Optimizer = OptimizerKind.Adam;

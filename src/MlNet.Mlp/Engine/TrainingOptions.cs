@@ -5,7 +5,7 @@ namespace MlNet.Mlp.Engine;
 /// trainers' options start from, and the names are theirs, so that <see cref="Validate"/> is the one set of rules
 /// for both and its errors name the option a user set.
 /// </summary>
-public sealed class TrainingOptions
+public sealed record TrainingOptions
 {
     /// <summary>Loss to minimise; fixes the target layout and the output activation (see <see cref="LossFunction"/>). Default squared error.</summary>
     public LossFunction Loss { get; init; } = LossFunction.SquaredError;

@@ -79,6 +79,22 @@ internal static class EngineEnums
         _ => throw Unknown(metric),
     };
 
+    public static FeatureScalingKind ToEngine(MlpFeatureScaling scaling) => scaling switch
+    {
+        MlpFeatureScaling.None => FeatureScalingKind.None,
+        MlpFeatureScaling.Standardize => FeatureScalingKind.Standardize,
+        MlpFeatureScaling.Robust => FeatureScalingKind.Robust,
+        _ => throw Unknown(scaling),
+    };
+
+    public static MlpFeatureScaling ToPublic(FeatureScalingKind scaling) => scaling switch
+    {
+        FeatureScalingKind.None => MlpFeatureScaling.None,
+        FeatureScalingKind.Standardize => MlpFeatureScaling.Standardize,
+        FeatureScalingKind.Robust => MlpFeatureScaling.Robust,
+        _ => throw Unknown(scaling),
+    };
+
     private static ArgumentOutOfRangeException Unknown<TEnum>(TEnum value) where TEnum : struct, Enum =>
         new(typeof(TEnum).Name, value, $"{typeof(TEnum).Name} has no member {value}; it must be one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
 }

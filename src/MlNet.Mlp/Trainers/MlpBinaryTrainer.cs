@@ -74,8 +74,8 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
     private protected override (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization) =>
         (data.Labels, 1);
 
-    private protected override MlpBinaryModelParameters CreateModel(MlpNetwork network, TrainingReport report,
-        LabelStandardization standardization) => new(Host, network, report);
+    private protected override MlpBinaryModelParameters CreateModel(MlpEnsemble ensemble, IReadOnlyList<TrainingReport> reports,
+        LabelStandardization standardization) => new(Host, ensemble, reports);
 
     private protected override void CheckTrainingLabels(IChannel channel, TrainingRows training)
     {

@@ -34,12 +34,12 @@ public sealed class MlpMultiLabelModelParameters : MlpModelParameters, ISchemaBi
     ];
 
     // Scoring reads the outputs' pre-activations (the logits), so the copy used for scoring ends in Identity.
-    private readonly MlpNetwork _logitNetwork;
+    private readonly MlpEnsemble _logitEnsemble;
 
-    internal MlpMultiLabelModelParameters(IHostEnvironment env, MlpNetwork network, TrainingReport report)
-        : base(env, RegistrationName, network, report)
+    internal MlpMultiLabelModelParameters(IHostEnvironment env, MlpEnsemble ensemble, IReadOnlyList<TrainingReport> reports)
+        : base(env, RegistrationName, ensemble, reports)
     {
-        _logitNetwork = Network.WithIdentityOutput();
+        _logitEnsemble = Ensemble.WithIdentityOutput();
     }
 
     private MlpMultiLabelModelParameters(IHostEnvironment env, ModelLoadContext ctx)
@@ -47,7 +47,7 @@ public sealed class MlpMultiLabelModelParameters : MlpModelParameters, ISchemaBi
     {
         if (Network.OutputLayer.Activation != Engine.Activation.Sigmoid)
             throw Host.ExceptDecode("Corrupt model file: a multi-label MLP needs sigmoid outputs.");
-        _logitNetwork = Network.WithIdentityOutput();
+        _logitEnsemble = Ensemble.WithIdentityOutput();
     }
 
     /// <summary>The number of labels: the size of the label vector.</summary>
@@ -58,7 +58,7 @@ public sealed class MlpMultiLabelModelParameters : MlpModelParameters, ISchemaBi
 
     ISchemaBoundMapper ISchemaBindableMapper.Bind(IHostEnvironment env, RoleMappedSchema schema) =>
         new VectorOutputRowMapper(env, this, schema, ScoreColumnKind, Columns, FeatureCount, LabelCount,
-            (in VBuffer<float> features, Span<float> dense, Span<float> logits) => Predict(_logitNetwork, features, dense, logits));
+            (in VBuffer<float> features, Span<float> dense, Span<float> logits) => Predict(_logitEnsemble, features, dense, logits));
 
     // e^−a overflows to ∞ for a below about −88, which gives exactly 0: no NaN for any finite logit.
     private static float Sigmoid(float logit) => 1f / (1f + MathF.Exp(-logit));

@@ -56,8 +56,8 @@ public sealed class MlpMultiLabelTrainer
     private protected override (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization) =>
         (data.Labels, data.LabelWidth);
 
-    private protected override MlpMultiLabelModelParameters CreateModel(MlpNetwork network, TrainingReport report,
-        LabelStandardization standardization) => new(Host, network, report);
+    private protected override MlpMultiLabelModelParameters CreateModel(MlpEnsemble ensemble, IReadOnlyList<TrainingReport> reports,
+        LabelStandardization standardization) => new(Host, ensemble, reports);
 
     private protected override void CheckTrainingLabels(IChannel channel, TrainingRows training)
     {

@@ -26,11 +26,11 @@ public sealed class MlpMultiOutputModelParameters : MlpModelParameters, ISchemaB
     private readonly float[] _labelMeans;
     private readonly float[] _labelScales;
 
-    internal MlpMultiOutputModelParameters(IHostEnvironment env, MlpNetwork network, TrainingReport report, float[] labelMeans, float[] labelScales)
-        : base(env, RegistrationName, network, report)
+    internal MlpMultiOutputModelParameters(IHostEnvironment env, MlpEnsemble ensemble, IReadOnlyList<TrainingReport> reports, float[] labelMeans, float[] labelScales)
+        : base(env, RegistrationName, ensemble, reports)
     {
-        Host.CheckParam(labelMeans.Length == network.OutputCount && labelMeans.All(float.IsFinite), nameof(labelMeans), "needs one finite mean per output");
-        Host.CheckParam(labelScales.Length == network.OutputCount && labelScales.All(s => s > 0 && float.IsFinite(s)), nameof(labelScales),
+        Host.CheckParam(labelMeans.Length == ensemble.OutputCount && labelMeans.All(float.IsFinite), nameof(labelMeans), "needs one finite mean per output");
+        Host.CheckParam(labelScales.Length == ensemble.OutputCount && labelScales.All(s => s > 0 && float.IsFinite(s)), nameof(labelScales),
             "needs one positive, finite scale per output");
         _labelMeans = labelMeans.ToArray();
         _labelScales = labelScales.ToArray();
@@ -65,7 +65,7 @@ public sealed class MlpMultiOutputModelParameters : MlpModelParameters, ISchemaB
 
     private void ComputeScores(in VBuffer<float> features, Span<float> dense, Span<float> scores)
     {
-        Predict(Network, features, dense, scores);
+        Predict(Ensemble, features, dense, scores);
         for (int j = 0; j < scores.Length; j++)
             scores[j] = scores[j] * _labelScales[j] + _labelMeans[j];
     }

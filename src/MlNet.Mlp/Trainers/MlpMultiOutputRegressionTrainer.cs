@@ -51,8 +51,8 @@ public sealed class MlpMultiOutputRegressionTrainer
     private protected override (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization) =>
         (standardization.Targets(data), data.LabelWidth);
 
-    private protected override MlpMultiOutputModelParameters CreateModel(MlpNetwork network, TrainingReport report,
-        LabelStandardization standardization) => new(Host, network, report, standardization.Means, standardization.Scales);
+    private protected override MlpMultiOutputModelParameters CreateModel(MlpEnsemble ensemble, IReadOnlyList<TrainingReport> reports,
+        LabelStandardization standardization) => new(Host, ensemble, reports, standardization.Means, standardization.Scales);
 
     /// <inheritdoc/>
     protected override void CheckLabelCompatible(SchemaShape.Column labelCol) => VectorLabel.CheckCompatible(Host, labelCol, NumberDataViewType.Single);

@@ -98,8 +98,8 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         return (oneHot, outputCount);
     }
 
-    private protected override MlpMulticlassModelParameters CreateModel(MlpNetwork network, TrainingReport report,
-        LabelStandardization standardization) => new(Host, network, report);
+    private protected override MlpMulticlassModelParameters CreateModel(MlpEnsemble ensemble, IReadOnlyList<TrainingReport> reports,
+        LabelStandardization standardization) => new(Host, ensemble, reports);
 
     // Labels are class indices here: 0/1 for binary, 0 … K − 1 for multiclass.
     private protected override double[]? ClassWeightsFor(TrainingRows training, int outputCount) =>

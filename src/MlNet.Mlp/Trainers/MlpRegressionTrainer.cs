@@ -52,8 +52,8 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
     private protected override (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization) =>
         (standardization.Targets(data), 1);
 
-    private protected override MlpRegressionModelParameters CreateModel(MlpNetwork network, TrainingReport report,
-        LabelStandardization standardization) => new(Host, network, report, standardization.Means[0], standardization.Scales[0]);
+    private protected override MlpRegressionModelParameters CreateModel(MlpEnsemble ensemble, IReadOnlyList<TrainingReport> reports,
+        LabelStandardization standardization) => new(Host, ensemble, reports, standardization.Means[0], standardization.Scales[0]);
 
     /// <inheritdoc/>
     protected override void CheckLabelCompatible(SchemaShape.Column labelCol)

@@ -25,8 +25,11 @@ internal static class ModelFormat
     /// <summary>The format that added the trailing checksum.</summary>
     public const uint ChecksumVersion = 0x00010002;
 
+    /// <summary>The format that added ensembles and the robust input stage to the MLP models (see MlpNetworkFormat).</summary>
+    public const uint EnsembleVersion = 0x00010003;
+
     /// <summary>The format version every one of our model types writes today.</summary>
-    public const uint CurrentVersion = ChecksumVersion;
+    public const uint CurrentVersion = EnsembleVersion;
 
     private const int ChecksumSize = sizeof(ulong);
 
@@ -220,6 +223,12 @@ internal static class ModelFormat
         ctx.Writer.Write(values.Count);
         foreach (double value in values)
             ctx.Writer.Write(value);
+    }
+
+    public static byte ReadByte(IHost host, ModelLoadContext ctx, string what)
+    {
+        Need(host, ctx, sizeof(byte), what);
+        return ctx.Reader.ReadByte();
     }
 
     public static bool ReadBoolean(IHost host, ModelLoadContext ctx, string what)

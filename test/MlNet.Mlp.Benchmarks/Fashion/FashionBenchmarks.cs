@@ -29,7 +29,7 @@ public static class FashionBenchmarks
             LearningRate = 0.05f, Momentum = 0.9f, L2Regularization = 1e-4f, BatchSize = 128,
             NumberOfIterations = epochs, EarlyStopping = false, NumberOfThreads = threads, Seed = seed,
             // Pixels in [0, 1] as PyTorch gets them: the same network on the same inputs.
-            StandardizeFeatures = false,
+            FeatureScaling = MlpFeatureScaling.None,
             EpochCompleted = epoch => epochSeconds.Add(epoch.Elapsed.TotalSeconds),
         };
         var clock = Stopwatch.StartNew();

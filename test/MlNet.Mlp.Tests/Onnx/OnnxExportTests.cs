@@ -117,6 +117,30 @@ public class OnnxExportTests(ITestOutputHelper output)
         output.WriteLine($"Score: {OnnxComparison.AssertScoresAgree(trained.Transform(data), actual, "Score")}");
     }
 
+    [Fact]
+    public void Ensembles_behind_a_robust_input_stage_export_for_every_task()
+    {
+        var robustEnsemble = (MlpOptionsBase o) =>
+        {
+            o.HiddenLayerSizes = [6];
+            o.NumberOfIterations = 5;
+            o.EarlyStopping = false;
+            o.Seed = 1;
+            o.FeatureScaling = MlpFeatureScaling.Robust;
+            o.EnsembleSize = 3;
+        };
+        var binary = new MlpBinaryTrainer.Options();
+        robustEnsemble(binary);
+        ExportAndCompare(_ml.BinaryClassification.Trainers.Mlp(binary), TestData.BreastCancer(_ml), "Score", "Probability", "PredictedLabel");
+        var multiclass = new MlpMulticlassTrainer.Options();
+        robustEnsemble(multiclass);
+        ExportAndCompare(_ml.Transforms.Conversion.MapValueToKey("Label", "Digit").Append(_ml.MulticlassClassification.Trainers.Mlp(multiclass)),
+            _ml.Data.TakeRows(TestData.Digits(_ml), 300), "Score", "PredictedLabel");
+        var regression = new MlpRegressionTrainer.Options();
+        robustEnsemble(regression);
+        ExportAndCompare(_ml.Regression.Trainers.Mlp(regression), TestData.Diabetes(_ml), "Score");
+    }
+
     private sealed class IrisColumns
     {
         [LoadColumn(0)] public float SepalLength { get; set; }

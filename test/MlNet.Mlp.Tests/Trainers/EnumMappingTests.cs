@@ -25,6 +25,8 @@ public class EnumMappingTests
         AssertValues<MlpLearningRateSchedule>(("Constant", 0), ("ReduceOnPlateau", 1), ("Cosine", 2));
         AssertValues<MlpEarlyStoppingMetric>(("Loss", 0), ("Accuracy", 1));
         AssertValues<MlpClassWeighting>(("None", 0), ("Balanced", 1));
+        AssertValues<FeatureScalingKind>(("None", 0), ("Standardize", 1), ("Robust", 2));
+        AssertValues<MlpFeatureScaling>(("None", 0), ("Standardize", 1), ("Robust", 2));
     }
 
     [Fact]
@@ -34,6 +36,7 @@ public class EnumMappingTests
         RoundTrip<MlpOptimizer, OptimizerKind>(EngineEnums.ToEngine, EngineEnums.ToPublic);
         RoundTrip<MlpLearningRateSchedule, LearningRateScheduleKind>(EngineEnums.ToEngine, EngineEnums.ToPublic);
         RoundTrip<MlpEarlyStoppingMetric, EarlyStoppingMetric>(EngineEnums.ToEngine, EngineEnums.ToPublic);
+        RoundTrip<MlpFeatureScaling, FeatureScalingKind>(EngineEnums.ToEngine, EngineEnums.ToPublic);
     }
 
     [Fact]

@@ -104,6 +104,11 @@ public class MlpTrainerTests
                 .Append(ml.MulticlassClassification.Trainers.Mlp(hiddenLayerSizes: [16], numberOfIterations: 3))),
             ("regression", TestData.Diabetes(ml), ml.Transforms.NormalizeMeanVariance("Features")
                 .Append(ml.Regression.Trainers.Mlp(hiddenLayerSizes: [8, 4], numberOfIterations: 5))),
+            // An ensemble behind a robust input stage: the format's member and stage sections.
+            ("robust ensemble", TestData.BreastCancer(ml), ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+            {
+                HiddenLayerSizes = [6], NumberOfIterations = 5, FeatureScaling = MlpFeatureScaling.Robust, EnsembleSize = 3,
+            })),
         };
         string directory = Directory.CreateTempSubdirectory("mlnet-mlp-").FullName;
         try

@@ -16,7 +16,7 @@ internal static class NetworkOnnxExport
     /// </summary>
     public static string AddForwardPass(OnnxGraph graph, MlpNetwork network, string input, string? output = null)
     {
-        string current = input;
+        string current = network.InputScaling is null ? input : graph.RobustScaling(input, network.InputScaling);
         for (int l = 0; l < network.Layers.Count; l++)
         {
             DenseLayer layer = network.Layers[l];
@@ -32,5 +32,17 @@ internal static class NetworkOnnxExport
             }
         }
         return current;
+    }
+
+    /// <summary>
+    /// Adds an ensemble's forward pass: its one network's, or each member's followed by their <c>Mean</c>, as
+    /// <see cref="MlpEnsemble.Predict(ReadOnlySpan{float}, Span{float})"/> averages them.
+    /// </summary>
+    public static string AddEnsembleForwardPass(OnnxGraph graph, MlpEnsemble ensemble, string input, string? output = null)
+    {
+        if (ensemble.Members.Count == 1)
+            return AddForwardPass(graph, ensemble.Members[0], input, output);
+        string[] memberOutputs = ensemble.Members.Select(member => AddForwardPass(graph, member, input)).ToArray();
+        return graph.Mean(memberOutputs, output);
     }
 }

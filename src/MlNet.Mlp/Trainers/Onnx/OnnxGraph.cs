@@ -66,6 +66,29 @@ internal sealed class OnnxGraph(OnnxContext context)
         Node("Add", [input, context.AddInitializer(terms.ToArray(), [terms.Length], "Term")], output, out _);
 
     /// <summary>
+    /// The robust input stage of <see cref="RobustFeatureScaling"/>: z = (X − centre) ⊙ (1/scale), t = z/τ held within
+    /// ±10⁶ (Max then Min, as for hard tanh), then τ·t / √(1 + t²), as Sub, Mul, Mul, Max, Min, Mul, Add, Sqrt, Mul and
+    /// Div nodes.
+    /// </summary>
+    public string RobustScaling(string input, RobustFeatureScaling scaling, string? output = null)
+    {
+        float[] inverseScale = scaling.Scale.ToArray().Select(s => 1f / s).ToArray();
+        string centered = Node("Sub", [input, context.AddInitializer(scaling.Center.ToArray(), [scaling.FeatureCount], "Centre")], null, out _);
+        string z = Multiply(centered, inverseScale);
+        string unbounded = Node("Mul", [z, context.AddInitializer(1f / RobustFeatureScaling.ClipBound, "InverseClipBound")], null, out _);
+        string atLeast = Node("Max", [unbounded, context.AddInitializer(-RobustFeatureScaling.SaturationPoint, "NegativeSaturation")], null, out _);
+        string t = Node("Min", [atLeast, context.AddInitializer(RobustFeatureScaling.SaturationPoint, "Saturation")], null, out _);
+        string tSquared = Node("Mul", [t, t], null, out _);
+        string onePlus = Node("Add", [tSquared, context.AddInitializer(1f, "One")], null, out _);
+        string root = Node("Sqrt", [onePlus], null, out _);
+        string scaled = Node("Mul", [t, context.AddInitializer(RobustFeatureScaling.ClipBound, "ClipBound")], null, out _);
+        return Node("Div", [scaled, root], output, out _);
+    }
+
+    /// <summary>The elementwise mean of same-shaped tensors (ONNX's variadic Mean).</summary>
+    public string Mean(IReadOnlyList<string> inputs, string? output = null) => Node("Mean", inputs.ToArray(), output, out _);
+
+    /// <summary>
     /// ML.NET's multiclass PredictedLabel from N × K scores: the 1-based key of each row's largest score (the first on
     /// a tie), as UInt32 of shape N × 1 — ArgMax keeping its axis, plus one, cast.
     /// </summary>
