@@ -1,8 +1,10 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using MlNet.Mlp.Engine;
 using MlNet.Mlp.Trainers;
+using MlNet.Mlp.Trainers.Onnx;
 
 namespace MlNet.Mlp;
 
@@ -12,9 +14,10 @@ namespace MlNet.Mlp;
 /// </summary>
 /// <remarks>
 /// It scores through <see cref="MultiOutputPredictionTransformer{TModel}"/>, which adds the three columns as
-/// known-size vectors of K values. Saved into and loaded from ML.NET's model .zip like the other MLP models.
+/// known-size vectors of K values. Saved into and loaded from ML.NET's model .zip like the other MLP models, and
+/// exported by ML.NET's <c>ConvertToOnnx</c>.
 /// </remarks>
-public sealed class MlpMultiLabelModelParameters : MlpModelParameters, ISchemaBindableMapper
+public sealed class MlpMultiLabelModelParameters : MlpModelParameters, ISchemaBindableMapper, IBindableCanSaveOnnx
 {
     // *** Binary format ***
     // <MlpModelParameters format>; nothing more
@@ -24,13 +27,22 @@ public sealed class MlpMultiLabelModelParameters : MlpModelParameters, ISchemaBi
     /// <summary>The ScoreColumnKind annotation of the output columns (ML.NET has none for multi-label).</summary>
     internal const string ScoreColumnKind = "MultiLabelClassification";
 
+    /// <summary>
+    /// The largest logit whose probability, as <see cref="Sigmoid"/> rounds it, is not above 0.5, so that
+    /// <see cref="IsPredictedTrue"/>(a) holds exactly when a exceeds it. It is not 0: for logits up to about 9·10⁻⁸ (1.5·2⁻²⁴),
+    /// e^−a is within half an ulp of 1 and 1 + e^−a rounds to 2, so the probability is exactly 0.5. The ONNX export compares the logit with it, so the exported
+    /// PredictedLabel does not depend on how ONNX Runtime's Sigmoid rounds.
+    /// </summary>
+    internal static readonly float PredictedLabelLogitThreshold = LargestLogitNotAboveOneHalf();
+
     private static readonly VectorOutputColumn[] Columns =
     [
-        new VectorOutputColumn<float>(DefaultColumnNames.Score, NumberDataViewType.Single, AnnotationUtils.Const.ScoreValueKind.Score, (logit, _) => logit),
+        new VectorOutputColumn<float>(DefaultColumnNames.Score, NumberDataViewType.Single, AnnotationUtils.Const.ScoreValueKind.Score, (logit, _) => logit,
+            (graph, logits, column) => graph.Activate(Engine.Activation.Identity, logits, column)),
         new VectorOutputColumn<float>(DefaultColumnNames.Probability, NumberDataViewType.Single, AnnotationUtils.Const.ScoreValueKind.Probability,
-            (logit, _) => Sigmoid(logit)),
+            (logit, _) => Sigmoid(logit), (graph, logits, column) => graph.Activate(Engine.Activation.Sigmoid, logits, column)),
         new VectorOutputColumn<bool>(DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance, AnnotationUtils.Const.ScoreValueKind.PredictedLabel,
-            (logit, _) => Sigmoid(logit) > 0.5f),
+            (logit, _) => IsPredictedTrue(logit), (graph, logits, column) => graph.GreaterThan(logits, PredictedLabelLogitThreshold, column)),
     ];
 
     // Scoring reads the outputs' pre-activations (the logits), so the copy used for scoring ends in Identity.
@@ -62,6 +74,30 @@ public sealed class MlpMultiLabelModelParameters : MlpModelParameters, ISchemaBi
 
     // e^−a overflows to ∞ for a below about −88, which gives exactly 0: no NaN for any finite logit.
     private static float Sigmoid(float logit) => 1f / (1f + MathF.Exp(-logit));
+
+    /// <summary>PredictedLabel of one output: its probability exceeds 0.5 (false for a NaN logit).</summary>
+    internal static bool IsPredictedTrue(float logit) => Sigmoid(logit) > 0.5f;
+
+    private static float LargestLogitNotAboveOneHalf()
+    {
+        // IsPredictedTrue is false at 0, true at 1 and never turns back as the logit grows; non-negative floats order
+        // like their bit patterns, so bisecting the patterns between 0 and 1 finds the last float where it is false.
+        int notAbove = BitConverter.SingleToInt32Bits(0f), above = BitConverter.SingleToInt32Bits(1f);
+        while (above - notAbove > 1)
+        {
+            int middle = notAbove + (above - notAbove) / 2;
+            if (IsPredictedTrue(BitConverter.Int32BitsToSingle(middle)))
+                above = middle;
+            else
+                notAbove = middle;
+        }
+        return BitConverter.Int32BitsToSingle(notAbove);
+    }
+
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool IBindableCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, RoleMappedSchema schema, string[] outputNames) =>
+        VectorOutputOnnxExport.Save(ctx, schema, outputNames, Columns, (graph, features) => AddForwardPass(graph, _logitEnsemble, features));
 
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)

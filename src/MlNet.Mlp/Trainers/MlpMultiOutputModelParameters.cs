@@ -1,8 +1,10 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using MlNet.Mlp.Engine;
 using MlNet.Mlp.Trainers;
+using MlNet.Mlp.Trainers.Onnx;
 
 namespace MlNet.Mlp;
 
@@ -12,16 +14,18 @@ namespace MlNet.Mlp;
 /// </summary>
 /// <remarks>
 /// It scores through <see cref="MultiOutputPredictionTransformer{TModel}"/>, which adds <c>Score</c>, a known-size
-/// vector of K Singles. Saved into and loaded from ML.NET's model .zip like the other MLP models.
+/// vector of K Singles. Saved into and loaded from ML.NET's model .zip like the other MLP models, and exported by
+/// ML.NET's <c>ConvertToOnnx</c>.
 /// </remarks>
-public sealed class MlpMultiOutputModelParameters : MlpModelParameters, ISchemaBindableMapper
+public sealed class MlpMultiOutputModelParameters : MlpModelParameters, ISchemaBindableMapper, IBindableCanSaveOnnx
 {
     // *** Binary format ***
     // <MlpModelParameters format>, then: float[K] label means, float[K] label scales (> 0), K = the output count
     internal const string LoaderSignature = "MlNetMlpMultiOutput";
     private const string RegistrationName = "MlpMultiOutputModel";
     private static readonly VectorOutputColumn[] Columns =
-        [new VectorOutputColumn<float>(DefaultColumnNames.Score, NumberDataViewType.Single, AnnotationUtils.Const.ScoreValueKind.Score, (score, _) => score)];
+        [new VectorOutputColumn<float>(DefaultColumnNames.Score, NumberDataViewType.Single, AnnotationUtils.Const.ScoreValueKind.Score, (score, _) => score,
+            (graph, scores, column) => graph.Activate(Engine.Activation.Identity, scores, column))];
 
     private readonly float[] _labelMeans;
     private readonly float[] _labelScales;
@@ -69,6 +73,13 @@ public sealed class MlpMultiOutputModelParameters : MlpModelParameters, ISchemaB
         for (int j = 0; j < scores.Length; j++)
             scores[j] = scores[j] * _labelScales[j] + _labelMeans[j];
     }
+
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    // Multiply, then add, as ComputeScores does, so that both round alike.
+    bool IBindableCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, RoleMappedSchema schema, string[] outputNames) =>
+        VectorOutputOnnxExport.Save(ctx, schema, outputNames, Columns,
+            (graph, features) => graph.Add(graph.Multiply(AddForwardPass(graph, Ensemble, features), _labelScales), _labelMeans));
 
     /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNet.Mlp.Tests.Infrastructure;
+using MlNet.Mlp.Tests.MultiOutput;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -101,20 +102,53 @@ public class OnnxExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_multi_output_regression_MLP_exports_its_rescaled_Score_vector()
+    {
+        // Targets of different scales (the third lives around 100): LabelScales and LabelMeans must export per output.
+        IDataView data = MultiOutputData.Load(_ml, MultiOutputData.KnownStructure(200, seed: 1));
+        var trainer = _ml.Regression.Trainers.MlpMultiOutput(new MlpMultiOutputRegressionTrainer.Options
+        {
+            HiddenLayerSizes = [8], Activation = MlpActivation.Tanh, NumberOfIterations = 20, EarlyStopping = false, Seed = 1,
+        });
+        IDataView actual = ExportAndCompare(trainer, data, "Score");
+        // ApplyOnnxModel reads the N × K output as a known-size vector of 1 × K per row, as it reads every vector column.
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1, 3), actual.Schema["Score"].Type);
+    }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(12)]
+    public void A_multi_label_MLP_exports_Score_Probability_and_PredictedLabel_vectors(int opset)
+    {
+        IDataView data = MultiOutputData.Load(_ml, MultiOutputData.MultiLabel(300, seed: 3));
+        var trainer = _ml.BinaryClassification.Trainers.MlpMultiLabel(new MlpMultiLabelTrainer.Options
+        {
+            HiddenLayerSizes = [8], Activation = MlpActivation.Relu, NumberOfIterations = 20, EarlyStopping = false, Seed = 1,
+        });
+        IDataView actual = ExportAndCompare(trainer, data, opset, "Score", "Probability", "PredictedLabel");
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1, 3), actual.Schema["Score"].Type);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 1, 3), actual.Schema["Probability"].Type);
+        Assert.Equal(new VectorDataViewType(BooleanDataViewType.Instance, 1, 3), actual.Schema["PredictedLabel"].Type);
+    }
+
+    [Fact]
     public void A_model_loaded_from_its_zip_in_a_fresh_context_exports()
     {
         // The usual route: train, save, and export later from the .zip in another process.
-        IDataView data = TestData.Diabetes(_ml);
-        ITransformer trained = _ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
+        ExportFromZipAndCompare(_ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
         {
             HiddenLayerSizes = [8], NumberOfIterations = 10, EarlyStopping = false, Seed = 1,
-        }).Fit(data);
-        using var zip = new MemoryStream();
-        _ml.Model.Save(trained, data.Schema, zip);
-        zip.Position = 0;
-        ITransformer loaded = new MLContext().Model.Load(zip, out _);
-        IDataView actual = OnnxComparison.ScoreWithOnnxRuntime(_ml, loaded, data);
-        output.WriteLine($"Score: {OnnxComparison.AssertScoresAgree(trained.Transform(data), actual, "Score")}");
+        }), TestData.Diabetes(_ml), "Score");
+    }
+
+    [Fact]
+    public void A_multi_label_model_loaded_from_its_zip_in_a_fresh_context_exports()
+    {
+        // Loaded, it is a MultiOutputPredictionTransformer closed over the model type at load time.
+        ExportFromZipAndCompare(_ml.BinaryClassification.Trainers.MlpMultiLabel(new MlpMultiLabelTrainer.Options
+        {
+            HiddenLayerSizes = [8], NumberOfIterations = 10, EarlyStopping = false, Seed = 1,
+        }), MultiOutputData.Load(_ml, MultiOutputData.MultiLabel(200, seed: 3)), "Probability", "PredictedLabel");
     }
 
     [Fact]
@@ -139,6 +173,13 @@ public class OnnxExportTests(ITestOutputHelper output)
         var regression = new MlpRegressionTrainer.Options();
         robustEnsemble(regression);
         ExportAndCompare(_ml.Regression.Trainers.Mlp(regression), TestData.Diabetes(_ml), "Score");
+        var multiOutput = new MlpMultiOutputRegressionTrainer.Options();
+        robustEnsemble(multiOutput);
+        ExportAndCompare(_ml.Regression.Trainers.MlpMultiOutput(multiOutput), MultiOutputData.Load(_ml, MultiOutputData.KnownStructure(200, seed: 1)), "Score");
+        var multiLabel = new MlpMultiLabelTrainer.Options();
+        robustEnsemble(multiLabel);
+        ExportAndCompare(_ml.BinaryClassification.Trainers.MlpMultiLabel(multiLabel), MultiOutputData.Load(_ml, MultiOutputData.MultiLabel(300, seed: 3)),
+            "Score", "Probability", "PredictedLabel");
     }
 
     private sealed class IrisColumns
@@ -149,15 +190,32 @@ public class OnnxExportTests(ITestOutputHelper output)
         [LoadColumn(3)] public float PetalWidth { get; set; }
     }
 
-    private void ExportAndCompare(IEstimator<ITransformer> pipeline, IDataView data, params string[] columns) =>
+    private IDataView ExportAndCompare(IEstimator<ITransformer> pipeline, IDataView data, params string[] columns) =>
         ExportAndCompare(pipeline, data, opset: null, columns);
 
-    private void ExportAndCompare(IEstimator<ITransformer> pipeline, IDataView data, int? opset, params string[] columns)
+    /// <summary>Fits, exports and compares <paramref name="columns"/>; returns the data as ONNX Runtime scored it.</summary>
+    private IDataView ExportAndCompare(IEstimator<ITransformer> pipeline, IDataView data, int? opset, params string[] columns)
     {
         ITransformer model = pipeline.Fit(data);
-        IDataView expected = model.Transform(data);
+        return ExportAndCompare(model, model, data, opset, columns);
+    }
+
+    /// <summary>Fits, saves to a .zip, loads it in a fresh context, exports what loaded and compares it with the fitted model.</summary>
+    private void ExportFromZipAndCompare(IEstimator<ITransformer> pipeline, IDataView data, params string[] columns)
+    {
+        ITransformer trained = pipeline.Fit(data);
+        using var zip = new MemoryStream();
+        _ml.Model.Save(trained, data.Schema, zip);
+        zip.Position = 0;
+        ITransformer loaded = new MLContext().Model.Load(zip, out _);
+        ExportAndCompare(trained, loaded, data, opset: null, columns);
+    }
+
+    private IDataView ExportAndCompare(ITransformer scoredByMlNet, ITransformer exported, IDataView data, int? opset, string[] columns)
+    {
+        IDataView expected = scoredByMlNet.Transform(data);
         // ApplyOnnxModel names its columns after the graph's outputs less ".output": Score, PredictedLabel, ...
-        IDataView actual = OnnxComparison.ScoreWithOnnxRuntime(_ml, model, data, opset);
+        IDataView actual = OnnxComparison.ScoreWithOnnxRuntime(_ml, exported, data, opset);
         foreach (string column in columns)
         {
             string report = column == "PredictedLabel"
@@ -165,5 +223,6 @@ public class OnnxExportTests(ITestOutputHelper output)
                 : OnnxComparison.AssertScoresAgree(expected, actual, column);
             output.WriteLine($"{column}: {report}");
         }
+        return actual;
     }
 }

@@ -85,6 +85,10 @@ internal sealed class OnnxGraph(OnnxContext context)
         return Node("Div", [scaled, root], output, out _);
     }
 
+    /// <summary>X &gt; t elementwise, as Booleans of X's shape (false for NaN).</summary>
+    public string GreaterThan(string input, float threshold, string? output = null) =>
+        Node("Greater", [input, context.AddInitializer(threshold, "Threshold")], output, out _);
+
     /// <summary>The elementwise mean of same-shaped tensors (ONNX's variadic Mean).</summary>
     public string Mean(IReadOnlyList<string> inputs, string? output = null) => Node("Mean", inputs.ToArray(), output, out _);
 
