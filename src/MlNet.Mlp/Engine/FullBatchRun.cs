@@ -21,9 +21,7 @@ internal sealed class FullBatchRun : TrainingRun
         sequential = Enumerable.Range(0, trainingSet.Count).ToArray();
         objective = new NetworkObjective(network, Backpropagation, trainingSet.Count, options.L2Regularization, ChunkGradient);
         double[] start = objective.Read();
-        solver = options.Optimizer == OptimizerKind.ConjugateGradient
-            ? new ConjugateGradientSolver(objective, start)
-            : new LbfgsSolver(objective, start, options.LbfgsHistorySize);
+        solver = new LbfgsSolver(objective, start, options.LbfgsHistorySize);
     }
 
     protected override StopReason? SolverStop => stop;

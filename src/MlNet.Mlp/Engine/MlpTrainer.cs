@@ -47,7 +47,7 @@ public sealed class MlpTrainer
 
         (DataSubset trainingSet, DataSubset? validationSet) = SelectSubsets(training, validation, initialNetwork);
         MlpNetwork network = initialNetwork.Clone();
-        TrainingRun run = Options.Optimizer is OptimizerKind.Lbfgs or OptimizerKind.ConjugateGradient
+        TrainingRun run = Options.Optimizer == OptimizerKind.Lbfgs
             ? new FullBatchRun(Options, network, trainingSet, validationSet)
             : new MiniBatchRun(Options, network, trainingSet, validationSet);
         return run.Execute(epochCompleted, checkAlive, cancellationToken);

@@ -152,9 +152,9 @@ public sealed record TrainingOptions
         Require(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be zero or positive and finite");
         Require(DropoutRate is >= 0 and < 1, nameof(DropoutRate), DropoutRate, "must be in [0, 1)");
         Require(DropConnectRate is >= 0 and < 1, nameof(DropConnectRate), DropConnectRate, "must be in [0, 1)");
-        Require(Optimizer is not (OptimizerKind.Lbfgs or OptimizerKind.ConjugateGradient) || DropoutRate == 0, nameof(DropoutRate), DropoutRate,
+        Require(Optimizer != OptimizerKind.Lbfgs || DropoutRate == 0, nameof(DropoutRate), DropoutRate,
             "must be 0 with the Lbfgs optimizer: its line search needs the same loss at every evaluation");
-        Require(Optimizer is not (OptimizerKind.Lbfgs or OptimizerKind.ConjugateGradient) || DropConnectRate == 0, nameof(DropConnectRate), DropConnectRate,
+        Require(Optimizer != OptimizerKind.Lbfgs || DropConnectRate == 0, nameof(DropConnectRate), DropConnectRate,
             "must be 0 with the Lbfgs optimizer: its line search needs the same loss at every evaluation");
         Require(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), LabelSmoothing, "must be in [0, 1)");
         Require(ValidationFraction is > 0 and < 1, nameof(ValidationFraction), ValidationFraction, "must be in (0, 1)");

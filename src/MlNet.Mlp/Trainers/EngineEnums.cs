@@ -35,7 +35,6 @@ internal static class EngineEnums
         MlpOptimizer.Adam => OptimizerKind.Adam,
         MlpOptimizer.AdamW => OptimizerKind.AdamW,
         MlpOptimizer.Lbfgs => OptimizerKind.Lbfgs,
-        MlpOptimizer.ConjugateGradient => OptimizerKind.ConjugateGradient,
         _ => throw Unknown(optimizer),
     };
 
@@ -45,7 +44,6 @@ internal static class EngineEnums
         OptimizerKind.Adam => MlpOptimizer.Adam,
         OptimizerKind.AdamW => MlpOptimizer.AdamW,
         OptimizerKind.Lbfgs => MlpOptimizer.Lbfgs,
-        OptimizerKind.ConjugateGradient => MlpOptimizer.ConjugateGradient,
         _ => throw Unknown(optimizer),
     };
 

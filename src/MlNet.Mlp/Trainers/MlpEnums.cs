@@ -26,8 +26,6 @@ public enum MlpOptimizer
     AdamW = 2,
     /// <summary>Full-batch L-BFGS with a strong-Wolfe line search, for small training sets: ignores BatchSize, LearningRate, the schedule and momentum.</summary>
     Lbfgs = 3,
-    /// <summary>Full-batch nonlinear conjugate gradient (Polak–Ribière+) with a strong-Wolfe line search.</summary>
-    ConjugateGradient = 4,
 }
 
 /// <summary>The loss a classification MLP minimises. The values are fixed (a test pins them).</summary>

@@ -53,8 +53,8 @@ public abstract class MlpOptionsBase
     public MlpOptimizer Optimizer = EngineEnums.ToPublic(TrainingDefaults.Optimizer);
 
     /// <summary>
-    /// The learning rate η: the peak of <see cref="LearningRateSchedule"/>. Default 0.003. Range: &gt; 0. Lbfgs and
-    /// ConjugateGradient ignore it (their line search sets each step).
+    /// The learning rate η: the peak of <see cref="LearningRateSchedule"/>. Default 0.003. Range: &gt; 0. Lbfgs ignores
+    /// it (their line search sets each step).
     /// </summary>
     public float LearningRate = TrainingDefaults.LearningRate;
 

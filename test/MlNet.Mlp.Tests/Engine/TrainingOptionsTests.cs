@@ -16,7 +16,7 @@ public class TrainingOptionsTests
         { new TrainingOptions { LabelSmoothing = 1f }, "LabelSmoothing" },
         { new TrainingOptions { EarlyStoppingMinImprovement = double.NaN }, "EarlyStoppingMinImprovement" },
         { new TrainingOptions { MaximumFunctionEvaluations = 0 }, "MaximumFunctionEvaluations" },
-        { new TrainingOptions { Optimizer = OptimizerKind.ConjugateGradient, DropConnectRate = 0.2f }, "DropConnectRate" },
+        { new TrainingOptions { Optimizer = OptimizerKind.Lbfgs, DropConnectRate = 0.2f }, "DropConnectRate" },
         { new TrainingOptions { Optimizer = (OptimizerKind)17 }, "Optimizer" },
         { new TrainingOptions { EarlyStoppingMetric = (EarlyStoppingMetric)3 }, "EarlyStoppingMetric" },
         { new TrainingOptions { NumberOfThreads = 0 }, "NumberOfThreads" },

@@ -16,11 +16,11 @@ public class EnumMappingTests
         AssertValues<Activation>(("Identity", 0), ("Sigmoid", 1), ("Tanh", 2), ("Relu", 3), ("HardTanh", 4), ("Softmax", 5));
         AssertValues<StopReason>(("MaxEpochs", 0), ("EarlyStopping", 1), ("TargetLossReached", 2), ("Converged", 3), ("FunctionEvaluationLimit", 4));
         AssertValues<LossFunction>(("SquaredError", 0), ("SoftmaxCrossEntropy", 1), ("SigmoidCrossEntropy", 2), ("Perceptron", 3));
-        AssertValues<OptimizerKind>(("Sgd", 0), ("Adam", 1), ("AdamW", 2), ("Lbfgs", 3), ("ConjugateGradient", 4));
+        AssertValues<OptimizerKind>(("Sgd", 0), ("Adam", 1), ("AdamW", 2), ("Lbfgs", 3));
         AssertValues<LearningRateScheduleKind>(("Constant", 0), ("ReduceOnPlateau", 1), ("Cosine", 2));
         AssertValues<EarlyStoppingMetric>(("Loss", 0), ("Accuracy", 1));
         AssertValues<MlpActivation>(("Identity", 0), ("Sigmoid", 1), ("Tanh", 2), ("Relu", 3), ("HardTanh", 4));
-        AssertValues<MlpOptimizer>(("Sgd", 0), ("Adam", 1), ("AdamW", 2), ("Lbfgs", 3), ("ConjugateGradient", 4));
+        AssertValues<MlpOptimizer>(("Sgd", 0), ("Adam", 1), ("AdamW", 2), ("Lbfgs", 3));
         AssertValues<MlpLoss>(("CrossEntropy", 0), ("SquaredError", 1));
         AssertValues<MlpLearningRateSchedule>(("Constant", 0), ("ReduceOnPlateau", 1), ("Cosine", 2));
         AssertValues<MlpEarlyStoppingMetric>(("Loss", 0), ("Accuracy", 1));
