@@ -94,7 +94,10 @@ public sealed record TrainingOptions
     /// </summary>
     public bool EarlyStopping { get; init; } = TrainingDefaults.EarlyStopping;
 
-    /// <summary>What early stopping (and the best epoch) is judged by; <see cref="EarlyStoppingMetric.Accuracy"/> needs a classification loss.</summary>
+    /// <summary>
+    /// What early stopping (and the best epoch) is judged by. <see cref="EarlyStoppingMetric.Accuracy"/> applies to
+    /// classification networks (see <see cref="LossFunctions.IsClassification"/>); for any other the loss decides.
+    /// </summary>
     public EarlyStoppingMetric EarlyStoppingMetric { get; init; } = TrainingDefaults.StoppingMetric;
 
     /// <summary>Fraction of the training set split off for early stopping when no validation set is given, in (0, 1).</summary>

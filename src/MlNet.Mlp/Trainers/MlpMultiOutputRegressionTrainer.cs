@@ -24,12 +24,6 @@ public sealed class MlpMultiOutputRegressionTrainer
     /// <summary>Options of <see cref="MlpMultiOutputRegressionTrainer"/>. The loss is the notes' squared error summed over the outputs.</summary>
     public sealed class Options : MlpOptionsBase
     {
-        /// <summary>Creates the options with their defaults.</summary>
-        public Options()
-        {
-            // The same loss on standardised labels as the single-output regression, whose default this is.
-            L2Regularization = TrainingDefaults.RegressionL2Regularization;
-        }
     }
 
     internal MlpMultiOutputRegressionTrainer(IHostEnvironment env, Options options)

@@ -36,7 +36,7 @@ public abstract class MlpOptionsBase
     /// (FeaturizeText, OneHotEncoding: a first row storing at most a tenth of its values), Robust standardises instead
     /// and only the features non-zero in at least half the rows are standardised, with a line in the log: scaling a
     /// rare n-gram by its tiny deviation turns its few occurrences into huge inputs (text accuracy fell from 0.91 to
-    /// 0.61 in our test). Default <see cref="MlpFeatureScaling.Standardize"/>.
+    /// 0.61 in our test). Default <see cref="MlpFeatureScaling.Robust"/>.
     /// </summary>
     public MlpFeatureScaling FeatureScaling = EngineEnums.ToPublic(TrainingDefaults.FeatureScaling);
 
@@ -44,12 +44,12 @@ public abstract class MlpOptionsBase
     /// Networks trained and averaged (the notes' ensembles against overfitting): K members with seeds Seed, Seed + 1,
     /// …, each with its own initial weights, shuffling and validation split; the model's output is the mean of theirs
     /// (of the logits for binary and multi-label, the class probabilities for multiclass, the values for regression).
-    /// Costs K times the training and scoring time. Default 1. Range: [1, 64]. Continuing from a model
+    /// Costs K times the training and scoring time. Default 3. Range: [1, 64]. Continuing from a model
     /// (<c>Fit(train, modelParameters)</c>) trains every member of that model instead.
     /// </summary>
     public int EnsembleSize = TrainingDefaults.EnsembleSize;
 
-    /// <summary>The update rule. Default <see cref="MlpOptimizer.Adam"/>.</summary>
+    /// <summary>The update rule. Default <see cref="MlpOptimizer.AdamW"/>.</summary>
     public MlpOptimizer Optimizer = EngineEnums.ToPublic(TrainingDefaults.Optimizer);
 
     /// <summary>
@@ -89,14 +89,13 @@ public abstract class MlpOptionsBase
 
     /// <summary>
     /// L2 strength λ: the weight gradient of the batch-mean loss becomes g + λ·w (biases are not regularised), with
-    /// every optimizer. Default 3e−3 for <see cref="MlpBinaryTrainer"/>, 1e−3 for <see cref="MlpMulticlassTrainer"/>,
-    /// 0.1 for <see cref="MlpRegressionTrainer"/>. Range: ≥ 0.
+    /// every optimizer. Default 0 (the default AdamW regularises by its WeightDecay instead). Range: ≥ 0.
     /// </summary>
     public float L2Regularization = TrainingDefaults.L2Regularization;
 
     /// <summary>
     /// Decoupled weight decay d of <see cref="MlpOptimizer.AdamW"/>: before each step w ← w − η_t·d·w on weights (not
-    /// biases). Default 0. Range: ≥ 0. The other optimizers ignore it.
+    /// biases). Default 0.1. Range: ≥ 0. The other optimizers ignore it.
     /// </summary>
     public float WeightDecay = TrainingDefaults.WeightDecay;
 
@@ -129,7 +128,7 @@ public abstract class MlpOptionsBase
     /// <summary>Fraction of the training set held out for early stopping when no validation set is given. Default 0.2. Range: (0, 1).</summary>
     public float ValidationFraction = TrainingDefaults.ValidationFraction;
 
-    /// <summary>Epochs without improvement of the monitored validation figure before stopping. Default 20. Range: ≥ 1.</summary>
+    /// <summary>Epochs without improvement of the monitored validation figure before stopping. Default 40. Range: ≥ 1.</summary>
     public int EarlyStoppingPatience = TrainingDefaults.EarlyStoppingPatience;
 
     /// <summary>

@@ -128,7 +128,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         for (int k = 0; k < starts.Length; k++)
         {
             TrainingOptions memberOptions = k == 0 ? engineOptions : engineOptions with { Seed = MemberSeed(seed, k) };
-            TrainingResult result = TrainMember(memberOptions, starts[k], engineTraining, engineValidation, channel, fitHost);
+            TrainingResult result = TrainMember(memberOptions, starts[k], engineTraining, engineValidation, channel, fitHost, k, starts.Length);
             members[k] = scaling.ToModelSpace(result.Network);
             reports[k] = result.Report;
             channel.Info($"{(starts.Length > 1 ? $"Member {k + 1}: stopped" : "Stopped")} after {result.Report.EpochCount} epochs " +
@@ -160,11 +160,12 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     }
 
     private TrainingResult TrainMember(TrainingOptions options, MlpNetwork start, TrainingData training, TrainingData? validation,
-        IChannel channel, IHost fitHost)
+        IChannel channel, IHost fitHost, int member, int memberCount)
     {
         try
         {
-            return new MlpTrainer(options).Train(start, training, validation, epoch => ReportEpoch(channel, epoch), fitHost.CheckAlive);
+            return new MlpTrainer(options).Train(start, training, validation,
+                epoch => ReportEpoch(channel, epoch with { Member = member }, memberCount), fitHost.CheckAlive);
         }
         catch (TrainingDivergedException diverged)
         {
@@ -172,11 +173,12 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         }
     }
 
-    private void ReportEpoch(IChannel channel, EpochSummary epoch)
+    private void ReportEpoch(IChannel channel, EpochSummary epoch, int memberCount)
     {
+        string member = memberCount > 1 ? $"Member {epoch.Member + 1} of {memberCount}, e" : "E";
         string validation = epoch.ValidationLoss is { } loss ? $", validation loss {loss:G6}" : "";
         string accuracy = epoch.ValidationAccuracy is { } acc ? $", validation accuracy {acc:F4}" : "";
-        channel.Info($"Epoch {epoch.Epoch}: training loss {epoch.TrainingLoss:G6}{validation}{accuracy}, {epoch.Elapsed.TotalSeconds:F3} s.");
+        channel.Info($"{member}poch {epoch.Epoch}: training loss {epoch.TrainingLoss:G6}{validation}{accuracy}, {epoch.Elapsed.TotalSeconds:F3} s.");
         TrainerOptions.EpochCompleted?.Invoke(epoch);
     }
 

@@ -57,7 +57,7 @@ internal static class SavedModels
     }
 
     /// <summary>
-    /// The seven models (the six types, then an ensemble with an input stage), each small (a handful of weights, three epochs) so that thousands of loads stay fast, and with
+    /// The seven models (the six types of one network without an input stage, then an ensemble with one), each small (a handful of weights, three epochs) so that thousands of loads stay fast, and with
     /// nothing but the trainer's transformer in the .zip so that every load exercises our loader.
     /// </summary>
     public static IReadOnlyList<SavedModel> All(MLContext ml)
@@ -74,23 +74,23 @@ internal static class SavedModels
                 ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options { NumberOfIterations = 5, Seed = 1 })),
             Save(ml, "binary MLP", "MLPBINRY", binary, false, ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
             {
-                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1, FeatureScaling = MlpFeatureScaling.Standardize, EnsembleSize = 1,
             })),
             Save(ml, "multiclass MLP", "MLPMULTI", keyed, true, ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options
             {
-                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1, FeatureScaling = MlpFeatureScaling.Standardize, EnsembleSize = 1,
             })),
             Save(ml, "regression MLP", "MLPREGRS", regression, false, ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
             {
-                HiddenLayerSizes = [3, 2], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+                HiddenLayerSizes = [3, 2], NumberOfIterations = 3, EarlyStopping = false, Seed = 1, FeatureScaling = MlpFeatureScaling.Standardize, EnsembleSize = 1,
             })),
             Save(ml, "multi-output regression MLP", "MLPMOREG", multiOutput, true, ml.Regression.Trainers.MlpMultiOutput(new MlpMultiOutputRegressionTrainer.Options
             {
-                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1, FeatureScaling = MlpFeatureScaling.Standardize, EnsembleSize = 1,
             })),
             Save(ml, "multi-label MLP", "MLPMLABL", multiLabel, true, ml.BinaryClassification.Trainers.MlpMultiLabel(new MlpMultiLabelTrainer.Options
             {
-                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1, FeatureScaling = MlpFeatureScaling.Standardize, EnsembleSize = 1,
             })),
             Save(ml, "robust two-member regression MLP", "MLPREGRS", regression, false, ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
             {

@@ -237,11 +237,20 @@ public class MlpTrainerTests
     {
         var ml = new MLContext(seed: 1);
         var lines = new List<string>();
-        ml.Log += (_, e) => { if (e.Message.Contains("Epoch ")) lock (lines) lines.Add(e.Message); };
+        ml.Log += (_, e) => { if (e.Message.Contains(": training loss")) lock (lines) lines.Add(e.Message); };
         IDataView data = ml.Transforms.NormalizeMeanVariance("Features").Fit(TestData.BreastCancer(ml)).Transform(TestData.BreastCancer(ml));
         var model = ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [4], numberOfIterations: 6).Fit(data);
-        Assert.Equal(model.Model.TrainingReport.EpochCount, lines.Count);
-        Assert.All(lines, l => Assert.Matches(@"Epoch \d+: training loss [\d.Ee+-]+, validation loss [\d.Ee+-]+.* s\.", l));
+        // The default ensemble's members train one after another, each epoch a line naming its member.
+        IReadOnlyList<MlNet.Mlp.Engine.TrainingReport> reports = model.Model.MemberTrainingReports;
+        Assert.Equal(reports.Sum(r => r.EpochCount), lines.Count);
+        Assert.All(lines, l => Assert.Matches(@"Member \d of 3, epoch \d+: training loss [\d.Ee+-]+, validation loss [\d.Ee+-]+.* s\.", l));
+        for (int k = 0; k < reports.Count; k++)
+            Assert.Equal(reports[k].EpochCount, lines.Count(l => l.Contains($"Member {k + 1} of 3,")));
+
+        lines.Clear();
+        ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = [4], NumberOfIterations = 2, EnsembleSize = 1 }).Fit(data);
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Matches(@"\] Epoch \d+: training loss", l));
     }
 
     [Fact]
