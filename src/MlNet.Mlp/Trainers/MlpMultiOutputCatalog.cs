@@ -18,7 +18,7 @@ public static class MlpMultiOutputCatalog
     /// <param name="exampleWeightColumnName">The optional example-weight column. Default null.</param>
     /// <param name="hiddenLayerSizes">Units per hidden layer; null for the default [100].</param>
     /// <param name="numberOfIterations">Maximum epochs. Default 200.</param>
-    /// <param name="learningRate">The learning rate. Default 0.003 (Adam).</param>
+    /// <param name="learningRate">The learning rate. Default 0.003 (AdamW).</param>
     public static MlpMultiOutputRegressionTrainer MlpMultiOutput(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = "Label",
         string featureColumnName = "Features",
@@ -48,7 +48,7 @@ public static class MlpMultiOutputCatalog
     /// <param name="exampleWeightColumnName">The optional example-weight column. Default null.</param>
     /// <param name="hiddenLayerSizes">Units per hidden layer; null for the default [100].</param>
     /// <param name="numberOfIterations">Maximum epochs. Default 200.</param>
-    /// <param name="learningRate">The learning rate. Default 0.003 (Adam).</param>
+    /// <param name="learningRate">The learning rate. Default 0.003 (AdamW).</param>
     public static MlpMultiLabelTrainer MlpMultiLabel(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = "Label",
         string featureColumnName = "Features",
