@@ -241,6 +241,16 @@ public sealed class MlpNetwork
         }
     }
 
+    /// <summary>‖W‖²: the sum of every weight squared (biases not included), in double.</summary>
+    internal double SquaredWeightNorm()
+    {
+        double sum = 0;
+        foreach (DenseLayer layer in layers)
+            foreach (float w in layer.WeightArray)
+                sum += (double)w * w;
+        return sum;
+    }
+
     internal bool ParametersAreFinite() => layers.All(layer => layer.ParametersAreFinite());
 
     /// <summary>Overwrites this network's parameters with <paramref name="source"/>'s (same architecture).</summary>
