@@ -37,4 +37,4 @@ cat > "$work/app/nuget.config" <<CONFIG
 </configuration>
 CONFIG
 dotnet run --project "$work/app" -c Release -p:MlNetMlpVersion="$version" --nologo
-echo "check-package: MlNet.Mlp $version packs, restores from a folder feed and trains, saves and loads in a plain app"
+echo "check-package: MlNet.Mlp $version packs, restores from a folder feed and trains, saves, loads and exports to ONNX in a plain app"

@@ -56,6 +56,30 @@ internal static class DataFiles
         return mlContext.Data.LoadFromEnumerable(features.Zip(targets, (x, y) => new DiabetesRow { Features = x, Label = y }).ToList());
     }
 
+    private sealed class LinnerudRow
+    {
+        [VectorType(3)]
+        public float[] Features { get; set; } = [];
+
+        [VectorType(3)]
+        public float[] Label { get; set; } = [];
+    }
+
+    /// <summary>The Linnerud targets, in the order of the Label vector.</summary>
+    public static readonly string[] LinnerudTargets = ["Weight", "Waist", "Pulse"];
+
+    /// <summary>
+    /// Linnerud (20 rows): Features are the exercise counts Chins, Situps, Jumps; Label is the vector Weight, Waist, Pulse.
+    /// </summary>
+    public static IDataView LoadLinnerud(MLContext mlContext)
+    {
+        static float[][] Read(string fileName) => File.ReadLines(PathOf(fileName)).Skip(1).Where(line => line.Trim().Length > 0)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray())
+            .ToArray();
+        float[][] exercise = Read("linnerud_exercise.csv"), physiological = Read("linnerud_physiological.csv");
+        return mlContext.Data.LoadFromEnumerable(exercise.Zip(physiological, (x, y) => new LinnerudRow { Features = x, Label = y }).ToList());
+    }
+
     private static List<string> GzipLines(string fileName)
     {
         using var reader = new StreamReader(new GZipStream(File.OpenRead(PathOf(fileName)), CompressionMode.Decompress));

@@ -50,7 +50,7 @@ internal static class FashionMnistSample
             EarlyStopping = false,
             // The pixels are already in [0, 1]; keeping them as they are makes this the exact setting of the
             // PyTorch and scikit-learn runs in docs/benchmarks.md (standardised pixels learn faster at this η and overfit).
-            StandardizeFeatures = false,
+            FeatureScaling = MlpFeatureScaling.None,
         };
         var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label", "Class")
             .Append(mlContext.MulticlassClassification.Trainers.Mlp(options));

@@ -14,6 +14,9 @@ const string Usage = """
                                   4. MLP regression on diabetes, 5-fold cross-validation
                                   5. learning rate × hidden units chosen by 5-fold cross-validation
                                   6. the chosen model saved as .zip, loaded back, predictions
+                                  7. the chosen model exported to ONNX and scored with ONNX Runtime
+                                  8. the notes' half adder: an MLP with two sigmoid outputs (multi-label)
+                                  9. multi-output regression on Linnerud, 5-fold cross-validation
       --quickstart              only the README's quickstart
       --dataset fashion-mnist   MLP 784-256-10 on Fashion-MNIST for 20 epochs, then test accuracy
       --path DIR                where the Fashion-MNIST IDX files are (default /usr/share/datasets/fashion-mnist;
@@ -68,6 +71,9 @@ var mlContext = new Microsoft.ML.MLContext(seed: 1);
 var breastCancer = DataFiles.LoadBreastCancer(mlContext);
 var tuned = CrossValidationTuningSample.Run(mlContext, breastCancer);
 SaveAndLoadSample.Run(mlContext, tuned, breastCancer);
+OnnxExportSample.Run(mlContext, tuned, breastCancer);
+MlpHalfAdderSample.Run();
+MlpLinnerudSample.Run();
 return 0;
 
 static int BadArguments(string message)

@@ -5,8 +5,9 @@ using Spectre.Console;
 namespace MlNet.Mlp.Samples;
 
 /// <summary>
-/// Shows MLP training epoch by epoch: a live Spectre.Console progress bar in a terminal, one plain line per epoch
-/// when the output is redirected (a log file or CI has no cursor to move, and would fill with escape codes).
+/// Shows MLP training epoch by epoch: a live Spectre.Console progress bar per ensemble member in a terminal, one plain
+/// line per epoch when the output is redirected (a log file or CI has no cursor to move, and would fill with escape
+/// codes). Members train one after another, so their bars fill in turn.
 /// </summary>
 internal static class TrainingProgress
 {
@@ -21,7 +22,7 @@ internal static class TrainingProgress
             options.EpochCompleted = epoch =>
             {
                 if (epoch.Epoch == 1 || epoch.Epoch % plainLineEvery == 0)
-                    Console.WriteLine($"{title}: {Describe(epoch, options.NumberOfIterations)}");
+                    Console.WriteLine($"{Title(title, epoch, options)}: {Describe(epoch, options.NumberOfIterations)}");
             };
             return fit();
         }
@@ -32,22 +33,34 @@ internal static class TrainingProgress
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
-                var task = context.AddTask(Markup.Escape(title), maxValue: options.NumberOfIterations);
+                var tasks = new List<ProgressTask>();
                 options.EpochCompleted = epoch =>
                 {
+                    if (epoch.Member == tasks.Count)
+                    {
+                        // Early stopping ends before the maximum: show the last bar as finished rather than stuck part-way.
+                        if (tasks.Count > 0)
+                            tasks[^1].Value = tasks[^1].MaxValue;
+                        tasks.Add(context.AddTask(Markup.Escape(Title(title, epoch, options)), maxValue: options.NumberOfIterations));
+                    }
+                    ProgressTask task = tasks[epoch.Member];
                     // Compact, so the bar and the elapsed-time column still fit an 80-column terminal.
-                    task.Description = Markup.Escape($"{title} epoch {epoch.Epoch}/{options.NumberOfIterations}  " +
+                    task.Description = Markup.Escape($"{Title(title, epoch, options)} epoch {epoch.Epoch}/{options.NumberOfIterations}  " +
                         $"train {epoch.TrainingLoss:F4}  val {(epoch.ValidationLoss is { } loss ? loss.ToString("F4") : "-")}");
                     task.Value = epoch.Epoch;
                 };
                 result = fit();
-                // Early stopping ends before the maximum: show the bar as finished rather than stuck part-way.
-                task.Value = task.MaxValue;
+                foreach (ProgressTask task in tasks)
+                    task.Value = task.MaxValue;
             });
         return result;
     }
 
+    private static string Title(string title, EpochSummary epoch, MlpOptionsBase options) =>
+        options.EnsembleSize > 1 ? $"{title} {epoch.Member + 1}/{options.EnsembleSize}" : title;
+
     private static string Describe(EpochSummary epoch, int maxEpochs) =>
         $"epoch {epoch.Epoch,3}/{maxEpochs}  training loss {epoch.TrainingLoss:F4}  " +
-        $"validation loss {(epoch.ValidationLoss is { } loss ? loss.ToString("F4") : "-")}  {epoch.Elapsed.TotalSeconds,5:F2} s";
+        $"validation loss {(epoch.ValidationLoss is { } loss ? loss.ToString("F4") : "-")}  " +
+        $"{(epoch.ValidationAccuracy is { } accuracy ? $"accuracy {accuracy:F4}  " : "")}{epoch.Elapsed.TotalSeconds,5:F2} s";
 }

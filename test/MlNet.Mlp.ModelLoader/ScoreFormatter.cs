@@ -41,6 +41,11 @@ public static class ScoreFormatter
                 var getter = cursor.GetGetter<VBuffer<float>>(column);
                 return () => { VBuffer<float> v = default; getter(ref v); return $"{column.Name}={string.Join(',', v.DenseValues().Select(Bits))}"; };
             }
+            case VectorDataViewType t when t.ItemType is BooleanDataViewType:
+            {
+                var getter = cursor.GetGetter<VBuffer<bool>>(column);
+                return () => { VBuffer<bool> v = default; getter(ref v); return $"{column.Name}={string.Join(',', v.DenseValues())}"; };
+            }
             case BooleanDataViewType:
             {
                 var getter = cursor.GetGetter<bool>(column);

@@ -96,19 +96,43 @@ public sealed class DenseLayer
         }
     }
 
-    /// <summary>a = W·x + b for one row by dot products: a single row gains nothing from a packed matrix product.</summary>
+    /// <summary>
+    /// a = W·x + b for one row by dot products: a single row gains nothing from a packed matrix product. A value whose
+    /// float sum overflowed is recomputed by <see cref="SaturatingDot"/>, so finite inputs always give finite values.
+    /// </summary>
     internal void ComputePreActivations(ReadOnlySpan<float> x, Span<float> a)
     {
+        a = a[..OutputCount];
         for (int j = 0; j < OutputCount; j++)
-            a[j] = TensorPrimitives.Dot(WeightArray.AsSpan(j * InputCount, InputCount), x) + BiasArray[j];
+            a[j] = TensorPrimitives.Dot(WeightRow(j), x) + BiasArray[j];
+        if (AllFinite(a))
+            return;
+        for (int j = 0; j < OutputCount; j++)
+        {
+            if (!float.IsFinite(a[j]))
+                a[j] = SaturatingDot.Dense(WeightRow(j), x, BiasArray[j]);
+        }
     }
 
-    /// <summary>a = W·x + b for one sparse row, x[indices[k]] = values[k] and 0 elsewhere (indices in range).</summary>
+    /// <summary>
+    /// a = W·x + b for one sparse row, x[indices[k]] = values[k] and 0 elsewhere (indices in range); overflowed
+    /// values are recomputed as in the dense overload.
+    /// </summary>
     internal void ComputePreActivations(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, Span<float> a)
     {
+        a = a[..OutputCount];
         for (int j = 0; j < OutputCount; j++)
-            a[j] = SparseVector.Dot(WeightArray.AsSpan(j * InputCount, InputCount), indices, values) + BiasArray[j];
+            a[j] = SparseVector.Dot(WeightRow(j), indices, values) + BiasArray[j];
+        if (AllFinite(a))
+            return;
+        for (int j = 0; j < OutputCount; j++)
+        {
+            if (!float.IsFinite(a[j]))
+                a[j] = SaturatingDot.Sparse(WeightRow(j), indices, values, BiasArray[j]);
+        }
     }
+
+    private ReadOnlySpan<float> WeightRow(int unit) => WeightArray.AsSpan(unit * InputCount, InputCount);
 
     internal bool ParametersAreFinite() => AllFinite(WeightArray) && AllFinite(BiasArray);
 

@@ -21,9 +21,7 @@ internal sealed class FullBatchRun : TrainingRun
         sequential = Enumerable.Range(0, trainingSet.Count).ToArray();
         objective = new NetworkObjective(network, Backpropagation, trainingSet.Count, options.L2Regularization, ChunkGradient);
         double[] start = objective.Read();
-        solver = options.Optimizer == OptimizerKind.ConjugateGradient
-            ? new ConjugateGradientSolver(objective, start)
-            : new LbfgsSolver(objective, start, options.LbfgsHistorySize);
+        solver = new LbfgsSolver(objective, start, options.LbfgsHistorySize);
     }
 
     protected override StopReason? SolverStop => stop;
@@ -43,7 +41,7 @@ internal sealed class FullBatchRun : TrainingRun
             FullBatchSolver.Status.BudgetSpent => StopReason.FunctionEvaluationLimit,
             _ => null,
         };
-        return solver.Value - 0.5 * Options.L2Regularization * SquaredWeightNorm();
+        return solver.Value - 0.5 * Options.L2Regularization * Network.SquaredWeightNorm();
     }
 
     private (double WeightedLoss, double WeightSum) ChunkGradient(int start, int rows)
@@ -53,14 +51,5 @@ internal sealed class FullBatchRun : TrainingRun
         var result = Backpropagation.Loss(targets.Span, weights.Span, rows, computeGradient: true);
         Backpropagation.Backward(features.Span, rows, Options.L2Regularization);
         return result;
-    }
-
-    private double SquaredWeightNorm()
-    {
-        double sum = 0;
-        foreach (DenseLayer layer in Network.Layers)
-            foreach (float w in layer.WeightArray)
-                sum += (double)w * w;
-        return sum;
     }
 }

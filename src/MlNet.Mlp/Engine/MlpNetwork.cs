@@ -5,6 +5,7 @@ namespace MlNet.Mlp.Engine;
 /// <summary>
 /// A multilayer perceptron: a stack of <see cref="DenseLayer"/>s where each layer's input count equals the previous
 /// layer's output count. The last layer is the output layer; only it may use <see cref="Activation.Softmax"/>.
+/// An optional input stage (<see cref="InputScaling"/>) scales the features before the first layer when predicting.
 /// </summary>
 /// <remarks>
 /// Prediction methods are safe to call concurrently: each call rents its own scratch buffers. Training never
@@ -16,8 +17,11 @@ public sealed class MlpNetwork
     private readonly int widestLayer;
 
     /// <summary>Builds a network from existing layers (e.g. deserialised ones); the layers are copied.</summary>
-    /// <exception cref="ArgumentException">No layers, sizes that do not chain, or softmax on a hidden layer.</exception>
-    public MlpNetwork(IEnumerable<DenseLayer> layers)
+    /// <param name="layers">The layers, input side first.</param>
+    /// <param name="inputScaling">An input stage applied to the features before the first layer, or null.</param>
+    /// <exception cref="ArgumentException">No layers, sizes that do not chain, softmax on a hidden layer, or an input
+    /// stage for another number of features.</exception>
+    public MlpNetwork(IEnumerable<DenseLayer> layers, RobustFeatureScaling? inputScaling = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         this.layers = layers.Select(layer => layer.Clone()).ToArray();
@@ -31,7 +35,16 @@ public sealed class MlpNetwork
                 throw new ArgumentException($"Softmax is an output activation; hidden layer {l - 1} cannot use it.", nameof(layers));
         }
         widestLayer = this.layers.Max(layer => layer.OutputCount);
+        if (inputScaling is not null && inputScaling.FeatureCount != this.layers[0].InputCount)
+            throw new ArgumentException($"The input stage scales {inputScaling.FeatureCount} features but the first layer takes {this.layers[0].InputCount}.", nameof(inputScaling));
+        InputScaling = inputScaling;
     }
+
+    /// <summary>
+    /// The input stage applied to the features before the first layer when predicting, or null. Training runs on
+    /// features already scaled by it (see the trainers), so the layers themselves never see raw features.
+    /// </summary>
+    public RobustFeatureScaling? InputScaling { get; }
 
     /// <summary>
     /// A freshly initialised network: input → hidden layers (sizes <paramref name="hiddenLayerSizes"/>, may be empty,
@@ -79,7 +92,21 @@ public sealed class MlpNetwork
     public DenseLayer OutputLayer => layers[^1];
 
     /// <summary>A deep copy.</summary>
-    public MlpNetwork Clone() => new(layers);
+    public MlpNetwork Clone() => new(layers, InputScaling);
+
+    /// <summary>A copy with <paramref name="inputScaling"/> as its input stage (null: none).</summary>
+    public MlpNetwork WithInputScaling(RobustFeatureScaling? inputScaling) => new(layers, inputScaling);
+
+    /// <summary>
+    /// A copy whose output layer has the Identity activation: it computes the output layer's pre-activations (the
+    /// logits of a sigmoid or softmax output) with the same weights.
+    /// </summary>
+    public MlpNetwork WithIdentityOutput()
+    {
+        DenseLayer output = OutputLayer;
+        return new MlpNetwork(layers.Take(layers.Length - 1).Append(new DenseLayer(output.InputCount, output.OutputCount, Activation.Identity, output.Weights, output.Bias)),
+            InputScaling);
+    }
 
     /// <summary>
     /// Forward pass for one example: <paramref name="output"/> = Φ_L(W_L·…Φ_1(W_1·x + b_1)… + b_L). For a softmax
@@ -88,17 +115,26 @@ public sealed class MlpNetwork
     public void Predict(ReadOnlySpan<float> features, Span<float> output)
     {
         CheckShapes(features.Length, output.Length, 1);
-        float[] scratch = ArrayPool<float>.Shared.Rent(2 * widestLayer);
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * widestLayer + (InputScaling is null ? 0 : InputCount));
         try
         {
             Span<float> a = scratch.AsSpan(0, layers[0].OutputCount);
-            layers[0].ComputePreActivations(features, a);
+            layers[0].ComputePreActivations(ScaledInput(features, scratch.AsSpan(2 * widestLayer)), a);
             ForwardFromFirstPreActivations(scratch, output);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>The first <see cref="InputCount"/> features, through the input stage into <paramref name="buffer"/> when there is one.</summary>
+    private ReadOnlySpan<float> ScaledInput(ReadOnlySpan<float> features, Span<float> buffer)
+    {
+        if (InputScaling is null)
+            return features[..InputCount];
+        InputScaling.Apply(features[..InputCount], buffer);
+        return buffer[..InputCount];
     }
 
     /// <summary>
@@ -116,6 +152,23 @@ public sealed class MlpNetwork
         {
             if ((uint)index >= (uint)InputCount)
                 throw new ArgumentException($"Feature index {index} is outside the network's {InputCount} inputs.", nameof(indices));
+        }
+        if (InputScaling is not null)
+        {
+            // The input stage moves zeros (a feature's median need not be 0): the row is scored densely.
+            float[] dense = ArrayPool<float>.Shared.Rent(InputCount);
+            try
+            {
+                dense.AsSpan(0, InputCount).Clear();
+                for (int k = 0; k < indices.Length; k++)
+                    dense[indices[k]] = values[k];
+                Predict(dense.AsSpan(0, InputCount), output);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(dense);
+            }
+            return;
         }
         float[] scratch = ArrayPool<float>.Shared.Rent(2 * widestLayer);
         try
@@ -160,10 +213,18 @@ public sealed class MlpNetwork
         ArgumentOutOfRangeException.ThrowIfLessThan(rowCount, 0);
         ArgumentOutOfRangeException.ThrowIfLessThan(numberOfThreads, 1);
         CheckShapes(features.Length, outputs.Length, rowCount);
-        float[] scratch = ArrayPool<float>.Shared.Rent(2 * rowCount * widestLayer);
+        int scaledLength = InputScaling is null ? 0 : rowCount * InputCount;
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * rowCount * widestLayer + scaledLength);
         try
         {
             ReadOnlySpan<float> input = features[..(rowCount * InputCount)];
+            if (InputScaling is not null)
+            {
+                Span<float> scaled = scratch.AsSpan(2 * rowCount * widestLayer, scaledLength);
+                input.CopyTo(scaled);
+                InputScaling.ApplyInPlace(scaled, rowCount);
+                input = scaled;
+            }
             for (int l = 0; l < layers.Length; l++)
             {
                 DenseLayer layer = layers[l];
@@ -178,6 +239,16 @@ public sealed class MlpNetwork
         {
             ArrayPool<float>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>‖W‖²: the sum of every weight squared (biases not included), in double.</summary>
+    internal double SquaredWeightNorm()
+    {
+        double sum = 0;
+        foreach (DenseLayer layer in layers)
+            foreach (float w in layer.WeightArray)
+                sum += (double)w * w;
+        return sum;
     }
 
     internal bool ParametersAreFinite() => layers.All(layer => layer.ParametersAreFinite());

@@ -47,7 +47,7 @@ public sealed class MlpTrainer
 
         (DataSubset trainingSet, DataSubset? validationSet) = SelectSubsets(training, validation, initialNetwork);
         MlpNetwork network = initialNetwork.Clone();
-        TrainingRun run = Options.Optimizer is OptimizerKind.Lbfgs or OptimizerKind.ConjugateGradient
+        TrainingRun run = Options.Optimizer == OptimizerKind.Lbfgs
             ? new FullBatchRun(Options, network, trainingSet, validationSet)
             : new MiniBatchRun(Options, network, trainingSet, validationSet);
         return run.Execute(epochCompleted, checkAlive, cancellationToken);
@@ -77,8 +77,6 @@ public sealed class MlpTrainer
             throw new ArgumentException($"{loss} with {network.OutputCount} outputs needs {targetWidth} target value(s) per example; {name} has {data.TargetWidth}.", name);
         if (LossFunctions.RequiredOutputActivation(loss) is { } required && network.OutputLayer.Activation != required)
             throw new ArgumentException($"{loss} needs a {required} output layer; the network's is {network.OutputLayer.Activation}.", nameof(network));
-        if (Options.EarlyStoppingMetric == EarlyStoppingMetric.Accuracy && !LossFunctions.IsClassification(loss, network.OutputLayer.Activation, network.OutputCount))
-            throw new ArgumentException($"EarlyStoppingMetric Accuracy needs a classification network; {loss} with a {network.OutputLayer.Activation} output has no classes.", nameof(network));
         if (loss == LossFunction.Perceptron && network.OutputCount != 1)
             throw new ArgumentException($"The perceptron loss needs one output; the network has {network.OutputCount}.", nameof(network));
         if (loss == LossFunction.SoftmaxCrossEntropy)

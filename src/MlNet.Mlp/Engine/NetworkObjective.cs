@@ -86,7 +86,7 @@ internal sealed class NetworkObjective : IDifferentiableFunction
         for (int i = 0; i < gradient.Length; i++)
             gradient[i] *= inverse;
         LastDataLoss = lossSum * inverse;
-        return LastDataLoss + 0.5 * l2 * SquaredWeightNorm();
+        return LastDataLoss + 0.5 * l2 * network.SquaredWeightNorm();
     }
 
     private void Accumulate(Span<double> gradient, double chunkWeight)
@@ -101,14 +101,5 @@ internal sealed class NetworkObjective : IDifferentiableFunction
                 offset += block.Length;
             }
         }
-    }
-
-    private double SquaredWeightNorm()
-    {
-        double sum = 0;
-        foreach (DenseLayer layer in network.Layers)
-            foreach (float w in layer.WeightArray)
-                sum += (double)w * w;
-        return sum;
     }
 }

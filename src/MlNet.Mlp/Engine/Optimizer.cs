@@ -24,7 +24,7 @@ public abstract class Optimizer
     /// <summary>The learning rate η of the current step.</summary>
     public float LearningRate { get; private set; }
 
-    /// <summary>Number of <see cref="BeginStep"/> calls so far: t in Adam's bias corrections.</summary>
+    /// <summary>Number of <see cref="BeginStep()"/> calls so far: t in Adam's bias corrections.</summary>
     public int StepCount { get; private set; }
 
     /// <summary>Number of parameter blocks.</summary>
@@ -64,7 +64,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Applies the update rule to block <paramref name="block"/> given its gradient.</summary>
-    /// <exception cref="InvalidOperationException"><see cref="BeginStep"/> was never called.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="BeginStep()"/> was never called.</exception>
     public void Update(int block, Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(block);

@@ -11,6 +11,4 @@ public enum OptimizerKind
     AdamW = 2,
     /// <summary>Full-batch L-BFGS with a line search (<see cref="LbfgsSolver"/>): for small training sets.</summary>
     Lbfgs = 3,
-    /// <summary>Full-batch nonlinear conjugate gradient (Polak–Ribière+) with a line search (<see cref="ConjugateGradientSolver"/>).</summary>
-    ConjugateGradient = 4,
 }

@@ -15,6 +15,7 @@ public sealed class ReduceOnPlateauLearningRate : LearningRateSchedule
     private double best = double.PositiveInfinity;
     private int epochsWithoutImprovement;
 
+    /// <summary>Starts at <paramref name="learningRate"/>; see the class for the other parameters.</summary>
     public ReduceOnPlateauLearningRate(float learningRate, float factor, int patience, double minImprovement, float minimum)
     {
         rate = learningRate;

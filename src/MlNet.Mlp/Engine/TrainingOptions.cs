@@ -5,7 +5,7 @@ namespace MlNet.Mlp.Engine;
 /// trainers' options start from, and the names are theirs, so that <see cref="Validate"/> is the one set of rules
 /// for both and its errors name the option a user set.
 /// </summary>
-public sealed class TrainingOptions
+public sealed record TrainingOptions
 {
     /// <summary>Loss to minimise; fixes the target layout and the output activation (see <see cref="LossFunction"/>). Default squared error.</summary>
     public LossFunction Loss { get; init; } = LossFunction.SquaredError;
@@ -94,7 +94,10 @@ public sealed class TrainingOptions
     /// </summary>
     public bool EarlyStopping { get; init; } = TrainingDefaults.EarlyStopping;
 
-    /// <summary>What early stopping (and the best epoch) is judged by; <see cref="EarlyStoppingMetric.Accuracy"/> needs a classification loss.</summary>
+    /// <summary>
+    /// What early stopping (and the best epoch) is judged by. <see cref="EarlyStoppingMetric.Accuracy"/> applies to
+    /// classification networks (see <see cref="LossFunctions.IsClassification"/>); for any other the loss decides.
+    /// </summary>
     public EarlyStoppingMetric EarlyStoppingMetric { get; init; } = TrainingDefaults.StoppingMetric;
 
     /// <summary>Fraction of the training set split off for early stopping when no validation set is given, in (0, 1).</summary>
@@ -152,9 +155,9 @@ public sealed class TrainingOptions
         Require(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be zero or positive and finite");
         Require(DropoutRate is >= 0 and < 1, nameof(DropoutRate), DropoutRate, "must be in [0, 1)");
         Require(DropConnectRate is >= 0 and < 1, nameof(DropConnectRate), DropConnectRate, "must be in [0, 1)");
-        Require(Optimizer is not (OptimizerKind.Lbfgs or OptimizerKind.ConjugateGradient) || DropoutRate == 0, nameof(DropoutRate), DropoutRate,
+        Require(Optimizer != OptimizerKind.Lbfgs || DropoutRate == 0, nameof(DropoutRate), DropoutRate,
             "must be 0 with the Lbfgs optimizer: its line search needs the same loss at every evaluation");
-        Require(Optimizer is not (OptimizerKind.Lbfgs or OptimizerKind.ConjugateGradient) || DropConnectRate == 0, nameof(DropConnectRate), DropConnectRate,
+        Require(Optimizer != OptimizerKind.Lbfgs || DropConnectRate == 0, nameof(DropConnectRate), DropConnectRate,
             "must be 0 with the Lbfgs optimizer: its line search needs the same loss at every evaluation");
         Require(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), LabelSmoothing, "must be in [0, 1)");
         Require(ValidationFraction is > 0 and < 1, nameof(ValidationFraction), ValidationFraction, "must be in (0, 1)");

@@ -22,7 +22,11 @@ public enum StopReason
 /// <param name="ValidationLoss">Weighted mean loss on the validation set at the end of the epoch (inference mode), or null without one.</param>
 /// <param name="ValidationAccuracy">Weighted fraction of validation examples classified correctly, for classification losses with a validation set; else null.</param>
 /// <param name="Elapsed">Wall time of the epoch, validation included.</param>
-public readonly record struct EpochSummary(int Epoch, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed);
+public readonly record struct EpochSummary(int Epoch, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed)
+{
+    /// <summary>Which ensemble member (0-based) the epoch belongs to: members train one after another. 0 for a single network.</summary>
+    public int Member { get; init; }
+}
 
 /// <summary>What happened during <see cref="MlpTrainer.Train"/>.</summary>
 public sealed class TrainingReport

@@ -35,7 +35,6 @@ internal static class EngineEnums
         MlpOptimizer.Adam => OptimizerKind.Adam,
         MlpOptimizer.AdamW => OptimizerKind.AdamW,
         MlpOptimizer.Lbfgs => OptimizerKind.Lbfgs,
-        MlpOptimizer.ConjugateGradient => OptimizerKind.ConjugateGradient,
         _ => throw Unknown(optimizer),
     };
 
@@ -45,7 +44,6 @@ internal static class EngineEnums
         OptimizerKind.Adam => MlpOptimizer.Adam,
         OptimizerKind.AdamW => MlpOptimizer.AdamW,
         OptimizerKind.Lbfgs => MlpOptimizer.Lbfgs,
-        OptimizerKind.ConjugateGradient => MlpOptimizer.ConjugateGradient,
         _ => throw Unknown(optimizer),
     };
 
@@ -77,6 +75,22 @@ internal static class EngineEnums
         EarlyStoppingMetric.Loss => MlpEarlyStoppingMetric.Loss,
         EarlyStoppingMetric.Accuracy => MlpEarlyStoppingMetric.Accuracy,
         _ => throw Unknown(metric),
+    };
+
+    public static FeatureScalingKind ToEngine(MlpFeatureScaling scaling) => scaling switch
+    {
+        MlpFeatureScaling.None => FeatureScalingKind.None,
+        MlpFeatureScaling.Standardize => FeatureScalingKind.Standardize,
+        MlpFeatureScaling.Robust => FeatureScalingKind.Robust,
+        _ => throw Unknown(scaling),
+    };
+
+    public static MlpFeatureScaling ToPublic(FeatureScalingKind scaling) => scaling switch
+    {
+        FeatureScalingKind.None => MlpFeatureScaling.None,
+        FeatureScalingKind.Standardize => MlpFeatureScaling.Standardize,
+        FeatureScalingKind.Robust => MlpFeatureScaling.Robust,
+        _ => throw Unknown(scaling),
     };
 
     private static ArgumentOutOfRangeException Unknown<TEnum>(TEnum value) where TEnum : struct, Enum =>

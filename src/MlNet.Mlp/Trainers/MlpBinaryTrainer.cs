@@ -27,7 +27,7 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
 
         /// <summary>
         /// What early stopping and the best epoch are judged by: the validation loss, or the validation accuracy (at
-        /// equal accuracy a lower loss counts as an improvement). Default Loss.
+        /// equal accuracy a lower loss counts as an improvement). Default Accuracy.
         /// </summary>
         public MlpEarlyStoppingMetric EarlyStoppingMetric = EngineEnums.ToPublic(TrainingDefaults.StoppingMetric);
 
@@ -35,7 +35,7 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
         /// Label smoothing ε for the cross-entropy loss: the targets of K classes become (1 − ε)·y + ε/K (K = 2: y becomes y·(1 − ε) + ε/2).
         /// Default 0. Range: [0, 1). Ignored with <see cref="MlpLoss.SquaredError"/>.
         /// </summary>
-        public float LabelSmoothing = TrainingDefaults.ClassificationLabelSmoothing;
+        public float LabelSmoothing = TrainingDefaults.LabelSmoothing;
 
         /// <summary>
         /// Weights per class that multiply the example weights, in training and in the validation figures:
@@ -74,8 +74,8 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
     private protected override (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization) =>
         (data.Labels, 1);
 
-    private protected override MlpBinaryModelParameters CreateModel(MlpNetwork network, TrainingReport report,
-        LabelStandardization standardization) => new(Host, network, report);
+    private protected override MlpBinaryModelParameters CreateModel(MlpEnsemble ensemble, IReadOnlyList<TrainingReport> reports,
+        LabelStandardization standardization) => new(Host, ensemble, reports);
 
     private protected override void CheckTrainingLabels(IChannel channel, TrainingRows training)
     {

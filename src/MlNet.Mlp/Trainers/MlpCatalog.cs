@@ -52,7 +52,7 @@ public static class MlpCatalog
     /// <param name="exampleWeightColumnName">The optional example-weight column. Default null.</param>
     /// <param name="hiddenLayerSizes">Units per hidden layer; null for the default [100].</param>
     /// <param name="numberOfIterations">Maximum epochs. Default 200.</param>
-    /// <param name="learningRate">The learning rate. Default 0.003 (Adam).</param>
+    /// <param name="learningRate">The learning rate. Default 0.003 (AdamW).</param>
     public static MlpBinaryTrainer Mlp(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = "Label",
         string featureColumnName = "Features",
@@ -81,7 +81,7 @@ public static class MlpCatalog
     /// <param name="exampleWeightColumnName">The optional example-weight column. Default null.</param>
     /// <param name="hiddenLayerSizes">Units per hidden layer; null for the default [100].</param>
     /// <param name="numberOfIterations">Maximum epochs. Default 200.</param>
-    /// <param name="learningRate">The learning rate. Default 0.003 (Adam).</param>
+    /// <param name="learningRate">The learning rate. Default 0.003 (AdamW).</param>
     public static MlpMulticlassTrainer Mlp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label",
         string featureColumnName = "Features",
@@ -110,7 +110,7 @@ public static class MlpCatalog
     /// <param name="exampleWeightColumnName">The optional example-weight column. Default null.</param>
     /// <param name="hiddenLayerSizes">Units per hidden layer; null for the default [100].</param>
     /// <param name="numberOfIterations">Maximum epochs. Default 200.</param>
-    /// <param name="learningRate">The learning rate. Default 0.003 (Adam).</param>
+    /// <param name="learningRate">The learning rate. Default 0.003 (AdamW).</param>
     public static MlpRegressionTrainer Mlp(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = "Label",
         string featureColumnName = "Features",
@@ -132,7 +132,7 @@ public static class MlpCatalog
         return new MlpRegressionTrainer(catalog.GetEnvironment(), options);
     }
 
-    private static TOptions WithCommonArguments<TOptions>(TOptions options, string labelColumnName, string featureColumnName,
+    internal static TOptions WithCommonArguments<TOptions>(TOptions options, string labelColumnName, string featureColumnName,
         string? exampleWeightColumnName, int[]? hiddenLayerSizes, int numberOfIterations, float learningRate)
         where TOptions : MlpOptionsBase
     {

@@ -26,8 +26,6 @@ public enum MlpOptimizer
     AdamW = 2,
     /// <summary>Full-batch L-BFGS with a strong-Wolfe line search, for small training sets: ignores BatchSize, LearningRate, the schedule and momentum.</summary>
     Lbfgs = 3,
-    /// <summary>Full-batch nonlinear conjugate gradient (Polak–Ribière+) with a strong-Wolfe line search.</summary>
-    ConjugateGradient = 4,
 }
 
 /// <summary>The loss a classification MLP minimises. The values are fixed (a test pins them).</summary>
@@ -66,4 +64,22 @@ public enum MlpClassWeighting
     None = 0,
     /// <summary>Class c weighs n / (K·n_c) (scikit-learn's 'balanced'): n training rows (weighted), K classes present, n_c rows of class c.</summary>
     Balanced = 1,
+}
+
+/// <summary>How an MLP trainer scales the features before training. The values are fixed (a test pins them).</summary>
+public enum MlpFeatureScaling
+{
+    /// <summary>The features go to the first layer as they are.</summary>
+    None = 0,
+    /// <summary>
+    /// Centre and scale each feature to mean 0 and standard deviation 1 over the training rows, folded into the first
+    /// layer afterwards, so the model takes the raw features at no cost.
+    /// </summary>
+    Standardize = 1,
+    /// <summary>
+    /// Centre each feature on its median, divide by its interquartile range (half its range when that is 0) and clip
+    /// smoothly into (−3, 3) by z / √(1 + (z/3)²): robust to skewed columns and outliers. The model keeps this as its
+    /// input stage.
+    /// </summary>
+    Robust = 2,
 }

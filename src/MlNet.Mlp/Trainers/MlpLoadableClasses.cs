@@ -8,3 +8,7 @@ using MlNet.Mlp;
     "MlNet.Mlp multiclass MLP", MlpMulticlassModelParameters.LoaderSignature)]
 [assembly: LoadableClass(typeof(MlpRegressionModelParameters), null, typeof(SignatureLoadModel),
     "MlNet.Mlp regression MLP", MlpRegressionModelParameters.LoaderSignature)]
+[assembly: LoadableClass(typeof(MlpMultiOutputModelParameters), null, typeof(SignatureLoadModel),
+    "MlNet.Mlp multi-output regression MLP", MlpMultiOutputModelParameters.LoaderSignature)]
+[assembly: LoadableClass(typeof(MlpMultiLabelModelParameters), null, typeof(SignatureLoadModel),
+    "MlNet.Mlp multi-label MLP", MlpMultiLabelModelParameters.LoaderSignature)]

@@ -27,23 +27,34 @@ public abstract class MlpOptionsBase
     public MlpActivation Activation = MlpActivation.Relu;
 
     /// <summary>
-    /// Centre and scale every feature to mean 0, standard deviation 1 (measured on the training set) before training,
-    /// and fold that transform into the first layer afterwards, so the model still takes the raw features. This is
-    /// the notes' input normalisation against vanishing gradients; it matters even after ML.NET's
-    /// <c>NormalizeMeanVariance</c>, which by default scales without centring. When the features arrive as sparse
-    /// vectors (FeaturizeText, OneHotEncoding: a first row storing at most a tenth of its values), only the features
-    /// that are non-zero in at least half the rows are standardised, with a line in the log: scaling a rare n-gram by
-    /// its tiny deviation turns its few occurrences into huge inputs (text accuracy fell from 0.91 to 0.61 in our
-    /// test), while numeric columns concatenated beside one-hot codes still need it. Default true.
+    /// How the features are scaled before training (the notes' input normalisation against vanishing gradients; it
+    /// matters even after ML.NET's <c>NormalizeMeanVariance</c>, which by default scales without centring):
+    /// <see cref="MlpFeatureScaling.Standardize"/> x̂ = (x − μ)/σ over the training rows (weighted), folded into the
+    /// first layer afterwards so the model takes raw features; <see cref="MlpFeatureScaling.Robust"/>
+    /// x̂ = z/√(1 + (z/3)²) with z = (x − median)/IQR (half the range when the IQR is 0), kept as the model's input
+    /// stage; <see cref="MlpFeatureScaling.None"/> leaves them. When the features arrive as sparse vectors
+    /// (FeaturizeText, OneHotEncoding: a first row storing at most a tenth of its values), Robust standardises instead
+    /// and only the features non-zero in at least half the rows are standardised, with a line in the log: scaling a
+    /// rare n-gram by its tiny deviation turns its few occurrences into huge inputs (text accuracy fell from 0.91 to
+    /// 0.61 in our test). Default <see cref="MlpFeatureScaling.Robust"/>.
     /// </summary>
-    public bool StandardizeFeatures = true;
+    public MlpFeatureScaling FeatureScaling = EngineEnums.ToPublic(TrainingDefaults.FeatureScaling);
 
-    /// <summary>The update rule. Default <see cref="MlpOptimizer.Adam"/>.</summary>
+    /// <summary>
+    /// Networks trained and averaged (the notes' ensembles against overfitting): K members with seeds Seed, Seed + 1,
+    /// …, each with its own initial weights, shuffling and validation split; the model's output is the mean of theirs
+    /// (of the logits for binary and multi-label, the class probabilities for multiclass, the values for regression).
+    /// Costs K times the training and scoring time. Default 3. Range: [1, 64]. Continuing from a model
+    /// (<c>Fit(train, modelParameters)</c>) trains every member of that model instead.
+    /// </summary>
+    public int EnsembleSize = TrainingDefaults.EnsembleSize;
+
+    /// <summary>The update rule. Default <see cref="MlpOptimizer.AdamW"/>.</summary>
     public MlpOptimizer Optimizer = EngineEnums.ToPublic(TrainingDefaults.Optimizer);
 
     /// <summary>
-    /// The learning rate η: the peak of <see cref="LearningRateSchedule"/>. Default 0.003. Range: &gt; 0. Lbfgs and
-    /// ConjugateGradient ignore it (their line search sets each step).
+    /// The learning rate η: the peak of <see cref="LearningRateSchedule"/>. Default 0.003. Range: &gt; 0. Lbfgs ignores
+    /// it (their line search sets each step).
     /// </summary>
     public float LearningRate = TrainingDefaults.LearningRate;
 
@@ -78,14 +89,13 @@ public abstract class MlpOptionsBase
 
     /// <summary>
     /// L2 strength λ: the weight gradient of the batch-mean loss becomes g + λ·w (biases are not regularised), with
-    /// every optimizer. Default 3e−3 for <see cref="MlpBinaryTrainer"/>, 1e−3 for <see cref="MlpMulticlassTrainer"/>,
-    /// 0.1 for <see cref="MlpRegressionTrainer"/>. Range: ≥ 0.
+    /// every optimizer. Default 0 (the default AdamW regularises by its WeightDecay instead). Range: ≥ 0.
     /// </summary>
     public float L2Regularization = TrainingDefaults.L2Regularization;
 
     /// <summary>
     /// Decoupled weight decay d of <see cref="MlpOptimizer.AdamW"/>: before each step w ← w − η_t·d·w on weights (not
-    /// biases). Default 0. Range: ≥ 0. The other optimizers ignore it.
+    /// biases). Default 0.1. Range: ≥ 0. The other optimizers ignore it.
     /// </summary>
     public float WeightDecay = TrainingDefaults.WeightDecay;
 
@@ -118,7 +128,7 @@ public abstract class MlpOptionsBase
     /// <summary>Fraction of the training set held out for early stopping when no validation set is given. Default 0.2. Range: (0, 1).</summary>
     public float ValidationFraction = TrainingDefaults.ValidationFraction;
 
-    /// <summary>Epochs without improvement of the monitored validation figure before stopping. Default 20. Range: ≥ 1.</summary>
+    /// <summary>Epochs without improvement of the monitored validation figure before stopping. Default 40. Range: ≥ 1.</summary>
     public int EarlyStoppingPatience = TrainingDefaults.EarlyStoppingPatience;
 
     /// <summary>
@@ -165,6 +175,8 @@ public abstract class MlpOptionsBase
         OptionChecks.Defined(Activation, nameof(Activation));
         OptionChecks.Defined(Optimizer, nameof(Optimizer));
         OptionChecks.Defined(LearningRateSchedule, nameof(LearningRateSchedule));
+        OptionChecks.Defined(FeatureScaling, nameof(FeatureScaling));
+        OptionChecks.InRange(EnsembleSize, 1, TrainingDefaults.MaxEnsembleSize, nameof(EnsembleSize));
         ToEngineOptions(LossFunction.SquaredError, seed: 0, EarlyStopping).Validate();
     }
 

@@ -16,12 +16,6 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     where TModel : MlpModelParameters
     where TOptions : MlpOptionsBase
 {
-    /// <summary>
-    /// Of features that arrive sparse, only those non-zero in at least this share of the rows are standardised: the
-    /// dense columns beside one-hot codes or n-grams, not the codes themselves.
-    /// </summary>
-    private const double SparseStandardizedShare = 0.5;
-
     private protected readonly TOptions TrainerOptions;
     private readonly IHostEnvironment _environment;
 
@@ -89,8 +83,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     /// <summary>Engine targets from the labels read by <see cref="TrainingRows"/>.</summary>
     private protected abstract (float[] Values, int Width) Targets(TrainingRows data, int outputCount, LabelStandardization standardization);
 
-    /// <summary>Wraps the trained network as this task's model.</summary>
-    private protected abstract TModel CreateModel(MlpNetwork network, TrainingReport report, LabelStandardization standardization);
+    /// <summary>Wraps the trained networks (one per ensemble member) as this task's model.</summary>
+    private protected abstract TModel CreateModel(MlpEnsemble ensemble, IReadOnlyList<TrainingReport> reports, LabelStandardization standardization);
 
     /// <inheritdoc/>
     protected override TModel TrainModelCore(TrainContext context)
@@ -100,7 +94,6 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         trainSet.CheckFeatureFloatVector(out int featureCount);
         int outputCount = OutputCount(trainSet);
         TModel? initial = CheckInitialModel(context.InitialPredictor, featureCount, outputCount);
-        (LossFunction loss, Activation outputActivation) = LossAndOutput;
 
         // A host per Fit, registered on the context: CancelExecution cancels it, and the next Fit gets a fresh one.
         IHost fitHost = _environment.Register(GetType().Name + ".Fit", seed: 0);
@@ -110,63 +103,82 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         LabelStandardization standardization = StandardizationFor(training, initial);
         double[]? classWeights = ClassWeightsFor(training, outputCount);
         TrainingData engineTraining = ToEngineData(training, outputCount, standardization, classWeights, "training");
-        TrainingData? engineValidation = null;
-        if (context.ValidationSet is { } validationSet)
-        {
-            validationSet.CheckFeatureFloatVector(out int validationFeatures);
-            if (validationFeatures != featureCount)
-                throw Host.ExceptParam(nameof(context),
-                    $"Feature column '{FeatureColumn.Name}' has {validationFeatures} values in the validation set but {featureCount} in the training set.");
-            TrainingRows validation = TrainingRows.Read(fitHost, channel, validationSet, featureCount);
-            engineValidation = ToEngineData(validation, outputCount, standardization, classWeights, "validation");
-        }
-
-        // Standardise in place: these arrays are our own copies of the data. When the features arrive sparse, only
-        // those non-zero in at least half the rows (see StandardizeFeatures): rare values would be blown up.
-        FeatureStandardizer? standardizer = TrainerOptions.StandardizeFeatures
-            ? FeatureStandardizer.Fit(engineTraining.Features, featureCount, engineTraining.ExampleCount, engineTraining.ExampleWeights,
-                minimumNonZeroShare: training.ArrivedSparse ? SparseStandardizedShare : 0)
+        TrainingData? engineValidation = context.ValidationSet is { } validationSet
+            ? ReadValidation(fitHost, channel, validationSet, featureCount, outputCount, standardization, classWeights)
             : null;
-        if (standardizer is not null && training.ArrivedSparse)
-        {
-            channel.Info($"Feature column '{FeatureColumn.Name}' arrives sparse: standardised only the {featureCount - standardizer.RareFeatureCount} of its {featureCount} " +
-                $"features that are non-zero in at least {SparseStandardizedShare:P0} of the rows; the rest are left as they are.");
-        }
-        standardizer?.StandardizeInPlace(engineTraining.Features, engineTraining.ExampleCount);
+
+        var scaling = InputScalingPlan.Create(EngineEnums.ToEngine(TrainerOptions.FeatureScaling), engineTraining, training.ArrivedSparse,
+            initial, channel, FeatureColumn.Name);
+        scaling.Apply(engineTraining);
         if (engineValidation is not null)
-            standardizer?.StandardizeInPlace(engineValidation.Features, engineValidation.ExampleCount);
+            scaling.Apply(engineValidation);
 
         int seed = TrainerOptions.Seed ?? Host.Rand.Next();
-        MlpNetwork network = initial is not null
-            ? standardizer?.ToStandardizedSpace(initial.Network) ?? initial.Network
-            : MlpNetwork.CreateInitialized(featureCount, TrainerOptions.HiddenLayerSizes,
-                EngineEnums.ToEngine(TrainerOptions.Activation), outputCount, outputActivation, seed);
-        TrainingOptions engineOptions = EngineOptions(channel, loss, seed, training.RowCount, engineValidation is not null);
-        channel.Info($"MLP {string.Join("-", new[] { featureCount }.Concat(TrainerOptions.HiddenLayerSizes).Append(outputCount))}, " +
-            $"{training.RowCount} training rows, {engineOptions.Optimizer} η={engineOptions.LearningRate} ({engineOptions.LearningRateSchedule}), " +
-            $"batch {engineOptions.BatchSize}, up to {engineOptions.NumberOfIterations} epochs, {engineOptions.ThreadCount} threads.");
+        TrainingOptions engineOptions = EngineOptions(channel, LossAndOutput.Loss, seed, training.RowCount, engineValidation is not null);
+        MlpNetwork[] starts = initial is not null
+            ? initial.Ensemble.Members.Select(scaling.ToTrainingSpace).ToArray()
+            : Enumerable.Range(0, TrainerOptions.EnsembleSize).Select(k => CreateNetwork(featureCount, outputCount, MemberSeed(seed, k))).ToArray();
+        channel.Info($"MLP {string.Join("-", new[] { featureCount }.Concat(starts[0].Layers.Select(l => l.OutputCount)))}" +
+            $"{(starts.Length > 1 ? $" × {starts.Length} ensemble members" : "")}, {training.RowCount} training rows, " +
+            $"{engineOptions.Optimizer} η={engineOptions.LearningRate} ({engineOptions.LearningRateSchedule}), batch {engineOptions.BatchSize}, " +
+            $"up to {engineOptions.NumberOfIterations} epochs, {engineOptions.ThreadCount} threads.");
 
-        TrainingResult result;
+        var members = new MlpNetwork[starts.Length];
+        var reports = new TrainingReport[starts.Length];
+        for (int k = 0; k < starts.Length; k++)
+        {
+            TrainingOptions memberOptions = k == 0 ? engineOptions : engineOptions with { Seed = MemberSeed(seed, k) };
+            TrainingResult result = TrainMember(memberOptions, starts[k], engineTraining, engineValidation, channel, fitHost, k, starts.Length);
+            members[k] = scaling.ToModelSpace(result.Network);
+            reports[k] = result.Report;
+            channel.Info($"{(starts.Length > 1 ? $"Member {k + 1}: stopped" : "Stopped")} after {result.Report.EpochCount} epochs " +
+                $"({result.Report.StopReason}); best epoch {result.Report.BestEpoch}.");
+        }
+        return CreateModel(new MlpEnsemble(members), reports, standardization);
+    }
+
+    /// <summary>Member k's seed: the first member uses the Fit's seed, so an ensemble of one is the single network.</summary>
+    private static int MemberSeed(int seed, int member) => unchecked(seed + member);
+
+    private MlpNetwork CreateNetwork(int featureCount, int outputCount, int seed) =>
+        MlpNetwork.CreateInitialized(featureCount, TrainerOptions.HiddenLayerSizes, EngineEnums.ToEngine(TrainerOptions.Activation),
+            outputCount, LossAndOutput.OutputActivation, seed);
+
+    private TrainingData ReadValidation(IHost fitHost, IChannel channel, RoleMappedData validationSet, int featureCount, int outputCount,
+        LabelStandardization standardization, double[]? classWeights)
+    {
+        validationSet.CheckFeatureFloatVector(out int validationFeatures);
+        if (validationFeatures != featureCount)
+            throw Host.ExceptParam(nameof(validationSet),
+                $"Feature column '{FeatureColumn.Name}' has {validationFeatures} values in the validation set but {featureCount} in the training set.");
+        int validationOutputs = OutputCount(validationSet);
+        if (validationOutputs != outputCount)
+            throw Host.ExceptParam(nameof(validationSet),
+                $"Label column '{LabelColumn.Name}' gives {validationOutputs} outputs in the validation set but {outputCount} in the training set: both need the same label type and size.");
+        TrainingRows validation = TrainingRows.Read(fitHost, channel, validationSet, featureCount);
+        return ToEngineData(validation, outputCount, standardization, classWeights, "validation");
+    }
+
+    private TrainingResult TrainMember(TrainingOptions options, MlpNetwork start, TrainingData training, TrainingData? validation,
+        IChannel channel, IHost fitHost, int member, int memberCount)
+    {
         try
         {
-            result = new MlpTrainer(engineOptions).Train(network, engineTraining, engineValidation,
-                epoch => ReportEpoch(channel, epoch), fitHost.CheckAlive);
+            return new MlpTrainer(options).Train(start, training, validation,
+                epoch => ReportEpoch(channel, epoch with { Member = member }, memberCount), fitHost.CheckAlive);
         }
         catch (TrainingDivergedException diverged)
         {
             throw Host.Except(diverged, diverged.Message);
         }
-        TrainingReport report = result.Report;
-        channel.Info($"Stopped after {report.EpochCount} epochs ({report.StopReason}); best epoch {report.BestEpoch}.");
-        MlpNetwork trained = standardizer?.ToRawSpace(result.Network) ?? result.Network;
-        return CreateModel(trained, report, standardization);
     }
 
-    private void ReportEpoch(IChannel channel, EpochSummary epoch)
+    private void ReportEpoch(IChannel channel, EpochSummary epoch, int memberCount)
     {
+        string member = memberCount > 1 ? $"Member {epoch.Member + 1} of {memberCount}, e" : "E";
         string validation = epoch.ValidationLoss is { } loss ? $", validation loss {loss:G6}" : "";
         string accuracy = epoch.ValidationAccuracy is { } acc ? $", validation accuracy {acc:F4}" : "";
-        channel.Info($"Epoch {epoch.Epoch}: training loss {epoch.TrainingLoss:G6}{validation}{accuracy}, {epoch.Elapsed.TotalSeconds:F3} s.");
+        channel.Info($"{member}poch {epoch.Epoch}: training loss {epoch.TrainingLoss:G6}{validation}{accuracy}, {epoch.Elapsed.TotalSeconds:F3} s.");
         TrainerOptions.EpochCompleted?.Invoke(epoch);
     }
 
@@ -214,10 +226,4 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
 
     private protected static SchemaShape.Column ScoreColumn(SchemaShape.Column.VectorKind kind, SchemaShape? annotations = null) =>
         new(DefaultColumnNames.Score, kind, NumberDataViewType.Single, false, annotations ?? new SchemaShape(AnnotationUtils.GetTrainerOutputAnnotation()));
-}
-
-/// <summary>target = (label − Mean) / Scale.</summary>
-internal readonly record struct LabelStandardization(float Mean, float Scale)
-{
-    public static LabelStandardization None => new(0f, 1f);
 }

@@ -1,11 +1,13 @@
 using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 using MlNet.Mlp;
 using MlNet.Mlp.Kernels;
 using MlNet.Mlp.Trainers;
+using MlNet.Mlp.Trainers.Onnx;
 
 [assembly: LoadableClass(typeof(PerceptronModelParameters), null, typeof(SignatureLoadModel),
     "MlNet.Mlp Perceptron", PerceptronModelParameters.LoaderSignature)]
@@ -16,7 +18,7 @@ namespace MlNet.Mlp;
 /// What a trained perceptron is: one weight per feature and a bias; Score = W·X + b, PredictedLabel = Score &gt; 0.
 /// Saved into and loaded from ML.NET's model .zip like ML.NET's own models.
 /// </summary>
-public sealed class PerceptronModelParameters : ModelParametersBase<float>, IValueMapper
+public sealed class PerceptronModelParameters : ModelParametersBase<float>, IValueMapper, ISingleCanSaveOnnx
 {
     internal const string LoaderSignature = "MlNetMlpPerceptron";
     private const string RegistrationName = "PerceptronModel";
@@ -41,13 +43,15 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
     private PerceptronModelParameters(IHostEnvironment env, ModelLoadContext ctx)
         : base(env, RegistrationName, ctx)
     {
-        // *** Binary format (version 0x00010001) ***
+        // *** Binary format (version 0x00010002) ***
+        // int: sizeof(float), written by ML.NET's ModelParametersBase
         // int: number of features (> 0)
         // float: bias
         // float[number of features]: weights
         // int, double[]: loss per iteration
         // byte: converged (0 or 1)
         // int: best iteration (1 .. number of losses)
+        // ulong: CRC-64 of every byte above (from version 0x00010002; see ModelFormat)
         int featureCount = ModelFormat.ReadCount(Host, ctx, sizeof(float), "the number of features", minimum: 1);
         Bias = ModelFormat.ReadFiniteSingle(Host, ctx, "the bias");
         _weights = ModelFormat.ReadFiniteSingles(Host, ctx, featureCount, "the weights");
@@ -73,19 +77,22 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
     public int FeatureCount => _weights.Length;
 
     /// <inheritdoc/>
-
     protected override PredictionKind PredictionKind => PredictionKind.BinaryClassification;
 
     DataViewType IValueMapper.InputType => _inputType;
 
     DataViewType IValueMapper.OutputType => NumberDataViewType.Single;
 
-    /// <summary>W·X + b for one feature vector of <see cref="FeatureCount"/> values.</summary>
+    /// <summary>
+    /// W·X + b for one feature vector of <see cref="FeatureCount"/> values. A score beyond float's range saturates at
+    /// ±<see cref="float.MaxValue"/>: finite features always give a finite score.
+    /// </summary>
     public float Score(ReadOnlySpan<float> features)
     {
         if (features.Length != _weights.Length)
             throw new ArgumentException($"The model expects {_weights.Length} features but got {features.Length}.", nameof(features));
-        return TensorPrimitives.Dot(_weights, features) + Bias;
+        float score = TensorPrimitives.Dot(_weights, features) + Bias;
+        return float.IsFinite(score) ? score : SaturatingDot.Dense(_weights, features, Bias);
     }
 
     ValueMapper<TSrc, TDst> IValueMapper.GetMapper<TSrc, TDst>()
@@ -103,14 +110,28 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
 
     private float ScoreOf(in VBuffer<float> features)
     {
-        float dot = features.IsDense
-            ? TensorPrimitives.Dot(_weights, features.GetValues())
-            : SparseVector.Dot(_weights, features.GetIndices(), features.GetValues());
-        return dot + Bias;
+        if (features.IsDense)
+            return Score(features.GetValues());
+        float score = SparseVector.Dot(_weights, features.GetIndices(), features.GetValues()) + Bias;
+        return float.IsFinite(score) ? score : SaturatingDot.Sparse(_weights, features.GetIndices(), features.GetValues(), Bias);
+    }
+
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+    {
+        new OnnxGraph(ctx).Dense(featureColumn, _weights, [Bias], _weights.Length, 1, ScorerOutputs.BinaryScore(outputNames));
+        return true;
     }
 
     /// <inheritdoc/>
+    protected override void Save(ModelSaveContext ctx)
+    {
+        base.Save(ctx);
+        ModelFormat.AppendChecksum(Host, ctx);
+    }
 
+    /// <inheritdoc/>
     protected override void SaveCore(ModelSaveContext ctx)
     {
         base.SaveCore(ctx);
@@ -126,13 +147,8 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
 
     private static VersionInfo GetVersionInfo() => ModelFormat.VersionInfoFor("MLPPERCP", LoaderSignature);
 
-    internal static PerceptronModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
-    {
-        Contracts.CheckValue(env, nameof(env));
-        env.CheckValue(ctx, nameof(ctx));
-        ModelFormat.CheckVersion(env.Register(RegistrationName), ctx, GetVersionInfo(), "perceptron model");
-        return new PerceptronModelParameters(env, ctx);
-    }
+    internal static PerceptronModelParameters Create(IHostEnvironment env, ModelLoadContext ctx) =>
+        ModelFormat.Read(env, ctx, RegistrationName, GetVersionInfo(), "perceptron model", () => new PerceptronModelParameters(env, ctx));
 }
 
 /// <summary>How a perceptron's training went.</summary>

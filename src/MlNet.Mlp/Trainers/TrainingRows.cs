@@ -1,11 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Internal.Utilities;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
-using System.Runtime.InteropServices;
 using MlNet.Mlp.Engine;
-using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Trainers;
 
@@ -26,16 +23,17 @@ internal sealed class TrainingRows
     /// <summary>Above this size a dense copy of features that arrive sparse earns a warning in the log.</summary>
     private const long LargeDenseCopyBytes = 1L << 30;
 
-    private TrainingRows(float[] features, SparseRowMatrix? sparseFeatures, QuantizedRowMatrix? quantizedFeatures, bool arrivedSparse, int featureCount, int rowCount, float[] labels, float[]? weights,
-        long skippedFeatureRows, long skippedLabelRows, long skippedWeightRows)
+    private TrainingRows(StoredFeatures features, bool arrivedSparse, int featureCount, int rowCount, float[] labels, int labelWidth,
+        float[]? weights, long skippedFeatureRows, long skippedLabelRows, long skippedWeightRows)
     {
-        Features = features;
-        SparseFeatures = sparseFeatures;
-        QuantizedFeatures = quantizedFeatures;
+        Features = features.Dense;
+        SparseFeatures = features.Sparse;
+        QuantizedFeatures = features.Quantized;
         ArrivedSparse = arrivedSparse;
         FeatureCount = featureCount;
         RowCount = rowCount;
         Labels = labels;
+        LabelWidth = labelWidth;
         Weights = weights;
         SkippedFeatureRows = skippedFeatureRows;
         SkippedLabelRows = skippedLabelRows;
@@ -56,10 +54,13 @@ internal sealed class TrainingRows
     public int FeatureCount { get; }
     public int RowCount { get; }
     /// <summary>
-    /// One label per row, as ML.NET's float label cursor reads it (Boolean: 1 or 0; key: 0-based index). May be
-    /// longer than RowCount, like <see cref="Features"/>.
+    /// <see cref="LabelWidth"/> values per row, row-major: a scalar label as ML.NET's float label cursor reads it
+    /// (Boolean: 1 or 0; key: 0-based index), a vector label entry by entry (Boolean entries as 1 or 0). May be
+    /// longer than RowCount rows, like <see cref="Features"/>.
     /// </summary>
     public float[] Labels { get; }
+    /// <summary>Values per label: 1 for a scalar label, the size of a vector label.</summary>
+    public int LabelWidth { get; }
     /// <summary>One weight per row (may be longer than RowCount), or null when no weight column is used.</summary>
     public float[]? Weights { get; }
     public long SkippedFeatureRows { get; }
@@ -67,8 +68,9 @@ internal sealed class TrainingRows
     public long SkippedWeightRows { get; }
 
     /// <summary>
-    /// Reads every row of <paramref name="data"/>. Rows with a NaN or infinite feature, a missing label or a
-    /// weight that is not positive and finite are skipped, counted and reported on <paramref name="channel"/>.
+    /// Reads every row of <paramref name="data"/>. Rows with a NaN or infinite feature, a missing label (a NaN or
+    /// infinite value in any entry of a vector label) or a weight that is not positive and finite are skipped,
+    /// counted and reported on <paramref name="channel"/>.
     /// With <paramref name="allowSparse"/>, features whose first row arrives as a sparse buffer storing at most a
     /// tenth of its values are kept in a <see cref="SparseRowMatrix"/>; any later row is stored correctly either way.
     /// With <paramref name="allowQuantized"/>, other features are kept in a <see cref="QuantizedRowMatrix"/> when
@@ -93,11 +95,11 @@ internal sealed class TrainingRows
         float step = 0;
         for (int attempt = 0; allowQuantized && result is null && attempt < 2; attempt++)
         {
-            result = ReadRows(host, channel, data, featureCount, capacity, allowSparse, ref step);
+            result = ReadPass(host, channel, data, featureCount, capacity, allowSparse, quantize: true, ref step);
             if (step == 0)
                 break;
         }
-        result ??= ReadRows(host, channel, data, featureCount, capacity, allowSparse, ref step, quantize: false)!;
+        result ??= ReadPass(host, channel, data, featureCount, capacity, allowSparse, quantize: false, ref step)!;
         result.ReportSkippedRows(channel, data);
         if (result.RowCount == 0)
         {
@@ -113,148 +115,85 @@ internal sealed class TrainingRows
     /// <paramref name="step"/> then set to a finer step worth another attempt, or to 0. A step of 0 on entry is taken
     /// from the first row that has a value above 0.
     /// </summary>
-    private static TrainingRows? ReadRows(IHost host, IChannel channel, RoleMappedData data, int featureCount, int capacity,
-        bool allowSparse, ref float step, bool quantize = true)
+    private static TrainingRows? ReadPass(IHost host, IChannel channel, RoleMappedData data, int featureCount, int capacity,
+        bool allowSparse, bool quantize, ref float step)
     {
-        var options = CursOpt.Label | CursOpt.Features;
+        var options = CursOpt.Features;
         if (data.Schema.Weight.HasValue)
             options |= CursOpt.Weight;
-        // The encoder turns away NaN and infinities, and sparse rows are checked below, so the cursor's own check of
+        // The encoder turns away NaN and infinities, and the sparse sink checks its rows, so the cursor's own check of
         // every feature value (as long as the rest of the read) is left out; a row it would have skipped ends the
         // attempt, and the read as floats skips and counts it.
         if (quantize)
             options |= CursOpt.AllowBadFeatures;
-        float[] labels = new float[capacity];
-        float[]? weights = data.Schema.Weight.HasValue ? new float[labels.Length] : null;
-        // Allocated at the first row, once it shows whether the features arrive sparse.
-        float[]? features = null;
-        SparseRowBuilder? sparse = null;
-        byte[]? codes = null;
-        bool useCodes = false;
-        float[]? denseRow = null;
+        using var cursor = new LabeledRowCursor(data, options);
+        int width = cursor.LabelWidth;
+        float[] labels = new float[capacity * (long)width];
+        float[]? weights = data.Schema.Weight.HasValue ? new float[capacity] : null;
+        FeatureRowSink? sink = null; // chosen at the first row, once it shows whether the features arrive sparse
         bool arrivedSparse = false;
 
         int rows = 0;
-        using var cursor = new FloatLabelCursor(data, options);
         while (cursor.MoveNext())
         {
             host.CheckAlive();
-            if (features is null && sparse is null && !useCodes)
+            if (sink is null)
             {
                 int stored = cursor.Features.GetValues().Length;
                 arrivedSparse = !cursor.Features.IsDense && stored <= MaxSparseShare * featureCount;
-                if (allowSparse && arrivedSparse)
-                    // One row is a weak guide to the rest: start from at most 64 values a row and grow from there, so
-                    // that one unusually long first row cannot reserve gigabytes.
-                    sparse = new SparseRowBuilder(featureCount, labels.Length, expectedValues: (long)Math.Clamp(stored, 1, 64) * labels.Length);
-                else if (quantize)
-                    useCodes = true; // the codes are allocated once the first row shows that it fits them
-                else
-                {
-                    long denseBytes = (long)labels.Length * featureCount * sizeof(float);
-                    if (arrivedSparse && denseBytes > LargeDenseCopyBytes)
-                    {
-                        channel.Warning($"Feature column '{data.Schema.Feature!.Value.Name}' arrives sparse ({stored} of {featureCount} values " +
-                            $"stored in its first row), but this trainer copies it densely: {labels.Length} rows × {featureCount} features " +
-                            $"take {denseBytes / (double)(1L << 30):F1} GiB. Fewer features (e.g. FeaturizeText with fewer n-grams, " +
-                            "SelectFeaturesBasedOnCount) keep the copy small.");
-                    }
-                    features = new float[labels.Length * (long)featureCount];
-                }
+                sink = ChooseSink(channel, data, featureCount, capacity, arrivedSparse, allowSparse, quantize, step, stored);
             }
-            if (rows == labels.Length)
+            if (rows == capacity)
             {
                 // Only when the view yields more rows than it counted (e.g. a source that changed between passes).
-                int grown = (int)Math.Min(labels.Length + Math.Max(1L, labels.Length / 2), (long)Array.MaxLength / featureCount);
+                int grown = (int)Math.Min(capacity + Math.Max(1L, capacity / 2), (long)Array.MaxLength / Math.Max(featureCount, width));
                 if (grown <= rows)
                     throw host.Except($"The training set has more rows than one array can hold ({rows} rows of {featureCount} features).");
-                if (features is not null)
-                    Array.Resize(ref features, grown * featureCount);
-                if (codes is not null)
-                    Array.Resize(ref codes, grown * featureCount);
-                Array.Resize(ref labels, grown);
+                capacity = grown;
+                sink.Resize(capacity);
+                Array.Resize(ref labels, capacity * width);
                 if (weights is not null)
-                    Array.Resize(ref weights, grown);
+                    Array.Resize(ref weights, capacity);
             }
-            if (sparse is not null)
+            if (!sink.TryAdd(cursor.Features, rows))
             {
-                // The check the cursor was told to skip, on the stored values only.
-                if (quantize && !FloatUtils.IsFinite(cursor.Features.GetValues()))
-                {
-                    step = 0;
-                    return null;
-                }
-                sparse.Add(cursor.Features);
+                step = sink is QuantizedRowSink quantized ? quantized.RetryStep : 0;
+                return null;
             }
-            else if (useCodes)
-            {
-                ReadOnlySpan<float> values = cursor.Features.IsDense ? cursor.Features.GetValues() : DenseCopy(cursor.Features, ref denseRow);
-                if (step == 0)
-                    step = SmallestPositive(values);
-                Span<byte> rowCodes = codes is not null ? codes.AsSpan(rows * featureCount, featureCount) : new byte[featureCount];
-                bool fits = step > 0
-                    ? QuantizedVector.TryEncode(values, step, rowCodes)
-                    : AllPositiveZeros(values); // no step yet: the row's codes are already 0
-                if (!fits)
-                {
-                    step = FinerStep(values, step, rowCodes);
-                    return null;
-                }
-                if (codes is null)
-                {
-                    codes = new byte[labels.Length * (long)featureCount];
-                    rowCodes.CopyTo(codes);
-                }
-            }
-            else
-                cursor.Features.CopyTo(features.AsSpan(rows * featureCount, featureCount));
-            labels[rows] = cursor.Label;
+            cursor.Label.CopyTo(labels.AsSpan(rows * width, width));
             if (weights is not null)
                 weights[rows] = cursor.Weight;
             rows++;
         }
 
-        QuantizedRowMatrix? quantized = codes is not null && rows > 0 ? new QuantizedRowMatrix(featureCount, rows, codes, step > 0 ? step : 1f) : null;
-        return new TrainingRows(features ?? [], rows > 0 ? sparse?.Build() : null, quantized, arrivedSparse, featureCount, rows, labels, weights,
+        if (sink is QuantizedRowSink codes)
+            step = codes.Step;
+        StoredFeatures features = sink?.Build(rows) ?? new StoredFeatures([], null, null);
+        return new TrainingRows(features, arrivedSparse, featureCount, rows, labels, width, weights,
             cursor.BadFeaturesRowCount, cursor.BadLabelCount, cursor.BadWeightCount);
     }
 
-    private static ReadOnlySpan<float> DenseCopy(in VBuffer<float> row, ref float[]? buffer)
+    private static FeatureRowSink ChooseSink(IChannel channel, RoleMappedData data, int featureCount, int rows, bool arrivedSparse,
+        bool allowSparse, bool quantize, float step, int storedInFirstRow)
     {
-        buffer ??= new float[row.Length];
-        row.CopyTo(buffer);
-        return buffer;
-    }
-
-    /// <summary>
-    /// The smallest value above 0 of a row that does not fit <paramref name="step"/>, when the row fits it and it
-    /// divides <paramref name="step"/> a whole number of times (to float round-off); otherwise 0.
-    /// </summary>
-    private static float FinerStep(ReadOnlySpan<float> values, float step, Span<byte> scratch)
-    {
-        float finer = SmallestPositive(values);
-        if (!(finer > 0 && finer < step))
-            return 0;
-        float times = MathF.Round(step / finer);
-        bool divides = times <= QuantizedVector.MaxCode && MathF.Abs(times * finer - step) <= 4e-7f * step;
-        return divides && QuantizedVector.TryEncode(values, finer, scratch) ? finer : 0;
-    }
-
-    /// <summary>The smallest value above 0, or 0 when there is none.</summary>
-    private static float SmallestPositive(ReadOnlySpan<float> values)
-    {
-        float smallest = float.PositiveInfinity;
-        foreach (float value in values)
+        if (allowSparse && arrivedSparse)
         {
-            if (value > 0 && value < smallest)
-                smallest = value;
+            // One row is a weak guide to the rest: start from at most 64 values a row and grow from there, so that
+            // one unusually long first row cannot reserve gigabytes.
+            return new SparseRowSink(featureCount, rows, expectedValues: (long)Math.Clamp(storedInFirstRow, 1, 64) * rows, checkFinite: quantize);
         }
-        return float.IsPositiveInfinity(smallest) ? 0 : smallest;
+        if (quantize)
+            return new QuantizedRowSink(featureCount, rows, step);
+        long denseBytes = (long)rows * featureCount * sizeof(float);
+        if (arrivedSparse && denseBytes > LargeDenseCopyBytes)
+        {
+            channel.Warning($"Feature column '{data.Schema.Feature!.Value.Name}' arrives sparse ({storedInFirstRow} of {featureCount} values " +
+                $"stored in its first row), but this trainer copies it densely: {rows} rows × {featureCount} features " +
+                $"take {denseBytes / (double)(1L << 30):F1} GiB. Fewer features (e.g. FeaturizeText with fewer n-grams, " +
+                "SelectFeaturesBasedOnCount) keep the copy small.");
+        }
+        return new DenseRowSink(featureCount, rows);
     }
-
-    // −0 is not code 0 (it decodes to +0), so it is turned away here as it is by the encoder.
-    private static bool AllPositiveZeros(ReadOnlySpan<float> values) =>
-        MemoryMarshal.Cast<float, int>(values).IndexOfAnyExcept(0) < 0;
 
     /// <summary>
     /// A warning when every label of a binary training set (1 = true, 0 = false) is the same, or null. Not an error:
@@ -301,46 +240,5 @@ internal sealed class TrainingRows
         if (SkippedWeightRows > 0)
             parts.Add($"{SkippedWeightRows} rows with a zero, negative, NaN or infinite value in weight column '{data.Schema.Weight!.Value.Name}'");
         return string.Join(", ", parts);
-    }
-
-    /// <summary>Collects rows as compressed sparse rows, growing its arrays by half when they fill.</summary>
-    private sealed class SparseRowBuilder(int featureCount, int expectedRows, long expectedValues)
-    {
-        private int[] _rowStarts = new int[expectedRows + 1];
-        private int[] _indices = new int[(int)Math.Min(Math.Max(16, expectedValues), Array.MaxLength)];
-        private float[] _values = new float[(int)Math.Min(Math.Max(16, expectedValues), Array.MaxLength)];
-        private int _rows;
-
-        /// <summary>Appends a row's non-zero values, from a sparse or a dense buffer.</summary>
-        public void Add(in VBuffer<float> row)
-        {
-            if (_rows + 2 > _rowStarts.Length)
-                Array.Resize(ref _rowStarts, Grown(_rowStarts.Length));
-            int count = _rowStarts[_rows];
-            ReadOnlySpan<float> values = row.GetValues();
-            ReadOnlySpan<int> indices = row.IsDense ? default : row.GetIndices();
-            for (int k = 0; k < values.Length; k++)
-            {
-                if (values[k] == 0)
-                    continue;
-                if (count == _values.Length)
-                {
-                    int grown = Grown(_values.Length);
-                    if (grown <= count)
-                        throw new InvalidOperationException($"The training set has more non-zero feature values than one array can hold ({count}).");
-                    Array.Resize(ref _indices, grown);
-                    Array.Resize(ref _values, grown);
-                }
-                _indices[count] = row.IsDense ? k : indices[k];
-                _values[count] = values[k];
-                count++;
-            }
-            _rows++;
-            _rowStarts[_rows] = count;
-        }
-
-        public SparseRowMatrix Build() => new(featureCount, _rows, _rowStarts, _indices, _values);
-
-        private static int Grown(int length) => (int)Math.Min(length + Math.Max(16L, length / 2), Array.MaxLength);
     }
 }

@@ -6,7 +6,8 @@ namespace MlNet.Mlp.Benchmarks.Panel;
 /// <summary>
 /// "Name=Value;Name=Value" settings applied to an options object's public fields by name, so that the panel can try
 /// other settings of our trainers without a rebuild: numbers, booleans, enum member names, and int arrays written as
-/// "256x128" (an empty value sets null on a nullable field).
+/// "256x128" (an empty value sets null on a nullable field). "Name?=Value" sets the field only where the options
+/// type has it (a classification-only option across a panel of mixed tasks).
 /// </summary>
 public static class OptionOverrides
 {
@@ -23,8 +24,12 @@ public static class OptionOverrides
     {
         foreach ((string name, string value) in overrides)
         {
-            FieldInfo field = options.GetType().GetField(name, BindingFlags.Public | BindingFlags.Instance)
-                ?? throw new ArgumentException($"{options.GetType().Name} has no option '{name}'.");
+            bool optional = name.EndsWith('?');
+            FieldInfo? field = options.GetType().GetField(name.TrimEnd('?'), BindingFlags.Public | BindingFlags.Instance);
+            if (field is null && optional)
+                continue;
+            if (field is null)
+                throw new ArgumentException($"{options.GetType().Name} has no option '{name}'.");
             field.SetValue(options, Convert(value, field.FieldType, name));
         }
         return options;

@@ -46,7 +46,11 @@ public sealed partial class ReadmeTests
         { "## The MLP trainers", typeof(MlpBinaryTrainer.Options) },
         { "## The MLP trainers", typeof(MlpMulticlassTrainer.Options) },
         { "## The MLP trainers", typeof(MlpRegressionTrainer.Options) },
+        { "## The multi-output regression trainer", typeof(MlpMultiOutputRegressionTrainer.Options) },
+        { "## The multi-label trainer", typeof(MlpMultiLabelTrainer.Options) },
     };
+
+    private const string SharedMlpSection = "## The MLP trainers";
 
     [Theory]
     [MemberData(nameof(OptionsClasses))]
@@ -56,12 +60,18 @@ public sealed partial class ReadmeTests
         object options = Activator.CreateInstance(optionsType)!;
         string task = TaskName(optionsType);
 
+        // The multi-output trainers' sections list only what differs; the options they share with every MLP trainer
+        // (those of MlpOptionsBase) are in the MLP trainers' table, with the same default.
+        var shared = OptionsTable(SharedMlpSection);
         foreach (FieldInfo field in optionsType.GetFields(BindingFlags.Public | BindingFlags.Instance))
         {
-            Assert.True(table.TryGetValue(field.Name, out string? documented),
+            bool documentedHere = table.TryGetValue(field.Name, out string? documented);
+            if (!documentedHere && field.DeclaringType == typeof(MlpOptionsBase))
+                documentedHere = shared.TryGetValue(field.Name, out documented);
+            Assert.True(documentedHere,
                 $"README section '{section}' has no table row for {optionsType.DeclaringType!.Name}.Options.{field.Name}.");
             string actual = Format(field.GetValue(options));
-            bool matches = documented == actual || DefaultForTask(documented, task) == actual;
+            bool matches = documented == actual || DefaultForTask(documented!, task) == actual;
             Assert.True(matches, $"README '{section}' gives {field.Name} the default '{documented}', but {optionsType.DeclaringType!.Name}.Options has {actual}.");
         }
     }
@@ -92,6 +102,8 @@ public sealed partial class ReadmeTests
             .SelectMany(t => t.GetFields()).Select(f => f.Name).ToHashSet();
         Assert.Empty(OptionsTable("## The Perceptron trainer").Keys.Except(perceptron));
         Assert.Empty(OptionsTable("## The MLP trainers").Keys.Except(mlp));
+        Assert.Empty(OptionsTable("## The multi-output regression trainer").Keys.Except(typeof(MlpMultiOutputRegressionTrainer.Options).GetFields().Select(f => f.Name)));
+        Assert.Empty(OptionsTable("## The multi-label trainer").Keys.Except(typeof(MlpMultiLabelTrainer.Options).GetFields().Select(f => f.Name)));
     }
 
     /// <summary>The first table after <paramref name="heading"/>: option name → default cell, backticks removed.</summary>

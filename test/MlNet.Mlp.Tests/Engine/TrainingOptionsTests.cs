@@ -16,7 +16,7 @@ public class TrainingOptionsTests
         { new TrainingOptions { LabelSmoothing = 1f }, "LabelSmoothing" },
         { new TrainingOptions { EarlyStoppingMinImprovement = double.NaN }, "EarlyStoppingMinImprovement" },
         { new TrainingOptions { MaximumFunctionEvaluations = 0 }, "MaximumFunctionEvaluations" },
-        { new TrainingOptions { Optimizer = OptimizerKind.ConjugateGradient, DropConnectRate = 0.2f }, "DropConnectRate" },
+        { new TrainingOptions { Optimizer = OptimizerKind.Lbfgs, DropConnectRate = 0.2f }, "DropConnectRate" },
         { new TrainingOptions { Optimizer = (OptimizerKind)17 }, "Optimizer" },
         { new TrainingOptions { EarlyStoppingMetric = (EarlyStoppingMetric)3 }, "EarlyStoppingMetric" },
         { new TrainingOptions { NumberOfThreads = 0 }, "NumberOfThreads" },
@@ -44,11 +44,14 @@ public class TrainingOptionsTests
     }
 
     [Fact]
-    public void AccuracyMetricNeedsAClassificationNetwork()
+    public void AccuracyMetricOnANetworkWithoutClassesGoesByTheLoss()
     {
         MlpNetwork regression = MlpNetwork.CreateInitialized(2, [3], Activation.Tanh, 1, Activation.Identity, seed: 1);
-        var options = new TrainingOptions { EarlyStoppingMetric = EarlyStoppingMetric.Accuracy, EarlyStopping = false };
-        var error = Assert.Throws<ArgumentException>(() => new MlpTrainer(options).Train(regression, new TrainingData([1, 2, 3, 4], 2, [1, 2])));
-        Assert.Contains("Accuracy", error.Message);
+        var data = new TrainingData([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20], 2, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        TrainingOptions byAccuracy = new() { EarlyStoppingMetric = EarlyStoppingMetric.Accuracy, EarlyStopping = false, NumberOfIterations = 5 };
+        TrainingReport accuracy = new MlpTrainer(byAccuracy).Train(regression, data).Report;
+        TrainingReport loss = new MlpTrainer(byAccuracy with { EarlyStoppingMetric = EarlyStoppingMetric.Loss }).Train(regression, data).Report;
+        Assert.Equal(loss.BestEpoch, accuracy.BestEpoch);
+        Assert.Equal(loss.TrainingLosses, accuracy.TrainingLosses);
     }
 }

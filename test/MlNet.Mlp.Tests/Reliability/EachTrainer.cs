@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 
 namespace MlNet.Mlp.Tests.Reliability;
 
-public enum TrainerKind { Perceptron, MlpBinary, MlpMulticlass, MlpRegression }
+public enum TrainerKind { Perceptron, MlpBinary, MlpMulticlass, MlpRegression, MlpMultiOutput, MlpMultiLabel }
 
 /// <summary>
 /// Builds data of the right label type for each of our trainers from features and a label value, and trains, so that
@@ -32,6 +32,18 @@ internal static class EachTrainer
         [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
     }
 
+    public sealed class MultiOutputRow
+    {
+        [VectorType(2)] public float[] Label { get; set; } = [];
+        [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
+    }
+
+    public sealed class MultiLabelRow
+    {
+        [VectorType(2)] public bool[] Label { get; set; } = [];
+        [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
+    }
+
     public static readonly TrainerKind[] All = Enum.GetValues<TrainerKind>();
 
     /// <summary>
@@ -44,6 +56,10 @@ internal static class EachTrainer
             ml.Data.LoadFromEnumerable(rows.Select(r => new BinaryRow { Features = r.Features, Label = r.Label > 0 }).ToList()),
         TrainerKind.MlpMulticlass =>
             ml.Data.LoadFromEnumerable(rows.Select(r => new KeyRow { Features = r.Features, Label = (uint)(Math.Clamp(MathF.Round(r.Label), -1, 1) + 2) }).ToList()),
+        TrainerKind.MlpMultiOutput =>
+            ml.Data.LoadFromEnumerable(rows.Select(r => new MultiOutputRow { Features = r.Features, Label = [r.Label, 10 - 3 * r.Label] }).ToList()),
+        TrainerKind.MlpMultiLabel =>
+            ml.Data.LoadFromEnumerable(rows.Select(r => new MultiLabelRow { Features = r.Features, Label = [r.Label > 0, r.Label < 0] }).ToList()),
         _ => ml.Data.LoadFromEnumerable(rows.Select(r => new RegressionRow { Features = r.Features, Label = r.Label }).ToList()),
     };
 
@@ -73,6 +89,14 @@ internal static class EachTrainer
         {
             HiddenLayerSizes = [hiddenUnits], NumberOfIterations = 20, BatchSize = batchSize, EarlyStopping = false, Seed = 1, NumberOfThreads = threads,
         }),
+        TrainerKind.MlpMultiOutput => ml.Regression.Trainers.MlpMultiOutput(new MlpMultiOutputRegressionTrainer.Options
+        {
+            HiddenLayerSizes = [hiddenUnits], NumberOfIterations = 20, BatchSize = batchSize, EarlyStopping = false, Seed = 1, NumberOfThreads = threads,
+        }),
+        TrainerKind.MlpMultiLabel => ml.BinaryClassification.Trainers.MlpMultiLabel(new MlpMultiLabelTrainer.Options
+        {
+            HiddenLayerSizes = [hiddenUnits], NumberOfIterations = 20, BatchSize = batchSize, EarlyStopping = false, Seed = 1, NumberOfThreads = threads,
+        }),
         _ => ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
         {
             HiddenLayerSizes = [hiddenUnits], NumberOfIterations = 20, BatchSize = batchSize, EarlyStopping = false, Seed = 1, NumberOfThreads = threads,
@@ -87,6 +111,7 @@ internal static class EachTrainer
         {
             PerceptronModelParameters p => [.. p.Weights, p.Bias],
             MlpRegressionModelParameters r => [.. MlpParameters(r), r.LabelMean, r.LabelScale],
+            MlpMultiOutputModelParameters m => [.. MlpParameters(m), .. m.LabelMeans, .. m.LabelScales],
             MlpModelParameters m => [.. MlpParameters(m)],
             _ => throw new InvalidOperationException($"Unexpected model type {model.GetType().Name}."),
         };
@@ -95,7 +120,7 @@ internal static class EachTrainer
     private static IEnumerable<float> MlpParameters(MlpModelParameters model) =>
         model.Weights.SelectMany(w => w).Concat(model.Biases.SelectMany(b => b));
 
-    /// <summary>The Score column as one flat array (multiclass scores are vectors).</summary>
+    /// <summary>The Score column as one flat array (multiclass, multi-output and multi-label scores are vectors).</summary>
     public static float[] Scores(IDataView scored) =>
         scored.Schema["Score"].Type is VectorDataViewType
             ? scored.GetColumn<float[]>("Score").SelectMany(s => s).ToArray()

@@ -6,7 +6,10 @@ using Microsoft.ML.Data;
 
 namespace MlNet.Mlp.Tests.Reliability;
 
-/// <summary>One small trained model of each of our four types, saved into ML.NET's .zip in memory, with rows to score.</summary>
+/// <summary>
+/// One small trained model of each of our six types, and one MLP with a robust input stage and two ensemble members,
+/// saved into ML.NET's .zip in memory, with rows to score.
+/// </summary>
 internal sealed record SavedModel(string Name, string Signature, byte[] Zip, IDataView ScoringRows, bool ScoreIsVector);
 
 internal static class SavedModels
@@ -32,6 +35,18 @@ internal static class SavedModels
         [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
     }
 
+    public sealed class MultiOutputRow
+    {
+        [VectorType(2)] public float[] Label { get; set; } = [];
+        [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
+    }
+
+    public sealed class MultiLabelRow
+    {
+        [VectorType(2)] public bool[] Label { get; set; } = [];
+        [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
+    }
+
     /// <summary>Seeded, normalised-looking features in [−2, 2) whose label depends on the first two.</summary>
     public static float[][] Features(int rows, int seed)
     {
@@ -42,7 +57,7 @@ internal static class SavedModels
     }
 
     /// <summary>
-    /// The four models, each small (a handful of weights, three epochs) so that thousands of loads stay fast, and with
+    /// The seven models (the six types of one network without an input stage, then an ensemble with one), each small (a handful of weights, three epochs) so that thousands of loads stay fast, and with
     /// nothing but the trainer's transformer in the .zip so that every load exercises our loader.
     /// </summary>
     public static IReadOnlyList<SavedModel> All(MLContext ml)
@@ -51,21 +66,36 @@ internal static class SavedModels
         var binary = ml.Data.LoadFromEnumerable(x.Select(f => new BinaryRow { Features = f, Label = f[0] + f[1] > 0 }).ToList());
         var keyed = ml.Data.LoadFromEnumerable(x.Select(f => new KeyRow { Features = f, Label = f[0] > 0.7f ? 1u : f[0] < -0.7f ? 2u : 3u }).ToList());
         var regression = ml.Data.LoadFromEnumerable(x.Select(f => new RegressionRow { Features = f, Label = 3 * f[0] - f[1] + 10 }).ToList());
+        var multiOutput = ml.Data.LoadFromEnumerable(x.Select(f => new MultiOutputRow { Features = f, Label = [3 * f[0] - f[1] + 10, f[2] * 5] }).ToList());
+        var multiLabel = ml.Data.LoadFromEnumerable(x.Select(f => new MultiLabelRow { Features = f, Label = [f[0] > 0, f[1] + f[2] > 0] }).ToList());
         return
         [
             Save(ml, "perceptron", "MLPPERCP", binary, false,
                 ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options { NumberOfIterations = 5, Seed = 1 })),
             Save(ml, "binary MLP", "MLPBINRY", binary, false, ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
             {
-                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1, FeatureScaling = MlpFeatureScaling.Standardize, EnsembleSize = 1,
             })),
             Save(ml, "multiclass MLP", "MLPMULTI", keyed, true, ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options
             {
-                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1, FeatureScaling = MlpFeatureScaling.Standardize, EnsembleSize = 1,
             })),
             Save(ml, "regression MLP", "MLPREGRS", regression, false, ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
             {
-                HiddenLayerSizes = [3, 2], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+                HiddenLayerSizes = [3, 2], NumberOfIterations = 3, EarlyStopping = false, Seed = 1, FeatureScaling = MlpFeatureScaling.Standardize, EnsembleSize = 1,
+            })),
+            Save(ml, "multi-output regression MLP", "MLPMOREG", multiOutput, true, ml.Regression.Trainers.MlpMultiOutput(new MlpMultiOutputRegressionTrainer.Options
+            {
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1, FeatureScaling = MlpFeatureScaling.Standardize, EnsembleSize = 1,
+            })),
+            Save(ml, "multi-label MLP", "MLPMLABL", multiLabel, true, ml.BinaryClassification.Trainers.MlpMultiLabel(new MlpMultiLabelTrainer.Options
+            {
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1, FeatureScaling = MlpFeatureScaling.Standardize, EnsembleSize = 1,
+            })),
+            Save(ml, "robust two-member regression MLP", "MLPREGRS", regression, false, ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
+            {
+                HiddenLayerSizes = [3], NumberOfIterations = 3, EarlyStopping = false, Seed = 1,
+                FeatureScaling = MlpFeatureScaling.Robust, EnsembleSize = 2,
             })),
         ];
     }
@@ -151,19 +181,68 @@ internal static class ModelHeader
     /// header's positions updated: a consistent stream whose model block is simply short, so ML.NET's header checks
     /// pass it and our loader meets the truncation.
     /// </summary>
-    public static byte[] WithModelBlockCutAt(byte[] stream, long end)
+    public static byte[] WithModelBlockCutAt(byte[] stream, long end) => WithoutRange(stream, end, ModelStart(stream) + ModelLength(stream));
+
+    /// <summary>
+    /// A current-format stream (0x00010003) of a model with one network and no input stage rewritten as the first
+    /// format (0x00010001): the same fields without the MLP models' ensemble section (an empty input stage and no
+    /// further members) and without the trailing 8-byte checksum.
+    /// </summary>
+    public static byte[] AsFirstFormat(byte[] stream) => AsOlderFormat(stream, 0x00010001, keepChecksum: false);
+
+    /// <summary>As <see cref="AsFirstFormat"/>, for the second format (0x00010002): the checksum stays, recomputed.</summary>
+    public static byte[] AsSecondFormat(byte[] stream) => AsOlderFormat(stream, 0x00010002, keepChecksum: true);
+
+    private static byte[] AsOlderFormat(byte[] stream, uint version, bool keepChecksum)
+    {
+        string signature = System.Text.Encoding.ASCII.GetString(stream, ModelSignature, 8);
+        byte[] older = WithModelBlockCutAt(stream, ModelStart(stream) + ModelLength(stream) - sizeof(ulong));
+        if (ModelLayout.ExtensionRange(stream, signature) is var (start, end))
+        {
+            if (end - start != 1 + sizeof(int) || stream[start] != 0 || BinaryPrimitives.ReadInt32LittleEndian(stream.AsSpan((int)start + 1)) != 0)
+                throw new InvalidOperationException("Only a model of one network without an input stage has an older form.");
+            older = WithoutRange(older, start, end);
+        }
+        if (keepChecksum)
+        {
+            var crc = new System.IO.Hashing.Crc64();
+            crc.Append(older.AsSpan((int)ModelStart(older), (int)ModelLength(older)));
+            older = WithBytesInserted(older, ModelStart(older) + ModelLength(older), BitConverter.GetBytes(crc.GetCurrentHashAsUInt64()));
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(older.AsSpan(ModelVerWritten), version);
+        BinaryPrimitives.WriteUInt32LittleEndian(older.AsSpan(ModelVerReadable), version);
+        return older;
+    }
+
+    /// <summary>The stream with the model block's bytes [start, end) removed and the header's positions updated.</summary>
+    public static byte[] WithoutRange(byte[] stream, long start, long end)
     {
         long oldEnd = ModelStart(stream) + ModelLength(stream);
-        long delta = oldEnd - end;
-        byte[] cut = [.. stream.AsSpan(0, (int)end), .. stream.AsSpan((int)oldEnd)];
-        BinaryPrimitives.WriteUInt64LittleEndian(cut.AsSpan(CbModel), (ulong)(end - ModelStart(stream)));
+        long delta = end - start;
+        byte[] cut = [.. stream.AsSpan(0, (int)start), .. stream.AsSpan((int)end)];
+        BinaryPrimitives.WriteUInt64LittleEndian(cut.AsSpan(CbModel), (ulong)(ModelLength(stream) - delta));
+        ShiftPositionsAfter(cut, oldEnd, -delta);
+        return cut;
+    }
+
+    /// <summary>The stream with <paramref name="bytes"/> inserted into the model block at <paramref name="at"/> (its end at most).</summary>
+    private static byte[] WithBytesInserted(byte[] stream, long at, byte[] bytes)
+    {
+        long oldEnd = ModelStart(stream) + ModelLength(stream);
+        byte[] grown = [.. stream.AsSpan(0, (int)at), .. bytes, .. stream.AsSpan((int)at)];
+        BinaryPrimitives.WriteUInt64LittleEndian(grown.AsSpan(CbModel), (ulong)(ModelLength(stream) + bytes.Length));
+        ShiftPositionsAfter(grown, oldEnd, bytes.Length);
+        return grown;
+    }
+
+    private static void ShiftPositionsAfter(byte[] stream, long oldEnd, long delta)
+    {
         foreach (int field in PositionsAfterModel)
         {
-            long position = BinaryPrimitives.ReadInt64LittleEndian(cut.AsSpan(field));
+            long position = BinaryPrimitives.ReadInt64LittleEndian(stream.AsSpan(field));
             if (position >= oldEnd)
-                BinaryPrimitives.WriteInt64LittleEndian(cut.AsSpan(field), position - delta);
+                BinaryPrimitives.WriteInt64LittleEndian(stream.AsSpan(field), position + delta);
         }
-        return cut;
     }
 
     public static long ModelStart(byte[] stream) => (long)BinaryPrimitives.ReadUInt64LittleEndian(stream.AsSpan(FpModel));

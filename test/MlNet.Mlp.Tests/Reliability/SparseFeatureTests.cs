@@ -82,7 +82,7 @@ public class SparseFeatureTests
         IDataView dense = ml.Data.LoadFromEnumerable(rows);
         MlpBinaryTrainer Trainer(bool standardize) => ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
         {
-            HiddenLayerSizes = [6], NumberOfIterations = 4, EarlyStopping = false, Seed = 2, StandardizeFeatures = standardize,
+            HiddenLayerSizes = [6], NumberOfIterations = 4, EarlyStopping = false, Seed = 2, FeatureScaling = standardize ? MlpFeatureScaling.Standardize : MlpFeatureScaling.None,
         });
 
         float[] denseDefault = EachTrainer.Parameters(Trainer(standardize: true).Fit(dense));

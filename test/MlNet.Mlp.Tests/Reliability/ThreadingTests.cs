@@ -10,7 +10,8 @@ public class ThreadingTests
 
     public static TheoryData<TrainerKind> AllTrainers => new(EachTrainer.All);
 
-    public static TheoryData<TrainerKind> MlpTrainers => new(TrainerKind.MlpBinary, TrainerKind.MlpMulticlass, TrainerKind.MlpRegression);
+    public static TheoryData<TrainerKind> MlpTrainers =>
+        new(TrainerKind.MlpBinary, TrainerKind.MlpMulticlass, TrainerKind.MlpRegression, TrainerKind.MlpMultiOutput, TrainerKind.MlpMultiLabel);
 
     [Theory]
     [MemberData(nameof(AllTrainers))]
@@ -96,6 +97,12 @@ public class ThreadingTests
             case TrainerKind.MlpMulticlass:
                 var vectorEngine = ml.Model.CreatePredictionEngine<EachTrainer.KeyRow, VectorScore>(model);
                 return rows.SelectMany(r => vectorEngine.Predict(new EachTrainer.KeyRow { Features = r.Features, Label = 1 }).Score).ToArray();
+            case TrainerKind.MlpMultiOutput:
+                var multiOutputEngine = ml.Model.CreatePredictionEngine<EachTrainer.MultiOutputRow, VectorScore>(model);
+                return rows.SelectMany(r => multiOutputEngine.Predict(new EachTrainer.MultiOutputRow { Features = r.Features, Label = [0, 0] }).Score).ToArray();
+            case TrainerKind.MlpMultiLabel:
+                var multiLabelEngine = ml.Model.CreatePredictionEngine<EachTrainer.MultiLabelRow, VectorScore>(model);
+                return rows.SelectMany(r => multiLabelEngine.Predict(new EachTrainer.MultiLabelRow { Features = r.Features, Label = [false, false] }).Score).ToArray();
             case TrainerKind.MlpRegression:
                 var regressionEngine = ml.Model.CreatePredictionEngine<EachTrainer.RegressionRow, ScalarScore>(model);
                 return rows.Select(r => regressionEngine.Predict(new EachTrainer.RegressionRow { Features = r.Features }).Score).ToArray();

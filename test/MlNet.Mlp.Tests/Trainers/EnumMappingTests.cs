@@ -16,15 +16,17 @@ public class EnumMappingTests
         AssertValues<Activation>(("Identity", 0), ("Sigmoid", 1), ("Tanh", 2), ("Relu", 3), ("HardTanh", 4), ("Softmax", 5));
         AssertValues<StopReason>(("MaxEpochs", 0), ("EarlyStopping", 1), ("TargetLossReached", 2), ("Converged", 3), ("FunctionEvaluationLimit", 4));
         AssertValues<LossFunction>(("SquaredError", 0), ("SoftmaxCrossEntropy", 1), ("SigmoidCrossEntropy", 2), ("Perceptron", 3));
-        AssertValues<OptimizerKind>(("Sgd", 0), ("Adam", 1), ("AdamW", 2), ("Lbfgs", 3), ("ConjugateGradient", 4));
+        AssertValues<OptimizerKind>(("Sgd", 0), ("Adam", 1), ("AdamW", 2), ("Lbfgs", 3));
         AssertValues<LearningRateScheduleKind>(("Constant", 0), ("ReduceOnPlateau", 1), ("Cosine", 2));
         AssertValues<EarlyStoppingMetric>(("Loss", 0), ("Accuracy", 1));
         AssertValues<MlpActivation>(("Identity", 0), ("Sigmoid", 1), ("Tanh", 2), ("Relu", 3), ("HardTanh", 4));
-        AssertValues<MlpOptimizer>(("Sgd", 0), ("Adam", 1), ("AdamW", 2), ("Lbfgs", 3), ("ConjugateGradient", 4));
+        AssertValues<MlpOptimizer>(("Sgd", 0), ("Adam", 1), ("AdamW", 2), ("Lbfgs", 3));
         AssertValues<MlpLoss>(("CrossEntropy", 0), ("SquaredError", 1));
         AssertValues<MlpLearningRateSchedule>(("Constant", 0), ("ReduceOnPlateau", 1), ("Cosine", 2));
         AssertValues<MlpEarlyStoppingMetric>(("Loss", 0), ("Accuracy", 1));
         AssertValues<MlpClassWeighting>(("None", 0), ("Balanced", 1));
+        AssertValues<FeatureScalingKind>(("None", 0), ("Standardize", 1), ("Robust", 2));
+        AssertValues<MlpFeatureScaling>(("None", 0), ("Standardize", 1), ("Robust", 2));
     }
 
     [Fact]
@@ -34,6 +36,7 @@ public class EnumMappingTests
         RoundTrip<MlpOptimizer, OptimizerKind>(EngineEnums.ToEngine, EngineEnums.ToPublic);
         RoundTrip<MlpLearningRateSchedule, LearningRateScheduleKind>(EngineEnums.ToEngine, EngineEnums.ToPublic);
         RoundTrip<MlpEarlyStoppingMetric, EarlyStoppingMetric>(EngineEnums.ToEngine, EngineEnums.ToPublic);
+        RoundTrip<MlpFeatureScaling, FeatureScalingKind>(EngineEnums.ToEngine, EngineEnums.ToPublic);
     }
 
     [Fact]

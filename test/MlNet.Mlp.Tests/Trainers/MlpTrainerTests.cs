@@ -104,6 +104,11 @@ public class MlpTrainerTests
                 .Append(ml.MulticlassClassification.Trainers.Mlp(hiddenLayerSizes: [16], numberOfIterations: 3))),
             ("regression", TestData.Diabetes(ml), ml.Transforms.NormalizeMeanVariance("Features")
                 .Append(ml.Regression.Trainers.Mlp(hiddenLayerSizes: [8, 4], numberOfIterations: 5))),
+            // An ensemble behind a robust input stage: the format's member and stage sections.
+            ("robust ensemble", TestData.BreastCancer(ml), ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+            {
+                HiddenLayerSizes = [6], NumberOfIterations = 5, FeatureScaling = MlpFeatureScaling.Robust, EnsembleSize = 3,
+            })),
         };
         string directory = Directory.CreateTempSubdirectory("mlnet-mlp-").FullName;
         try
@@ -232,11 +237,20 @@ public class MlpTrainerTests
     {
         var ml = new MLContext(seed: 1);
         var lines = new List<string>();
-        ml.Log += (_, e) => { if (e.Message.Contains("Epoch ")) lock (lines) lines.Add(e.Message); };
+        ml.Log += (_, e) => { if (e.Message.Contains(": training loss")) lock (lines) lines.Add(e.Message); };
         IDataView data = ml.Transforms.NormalizeMeanVariance("Features").Fit(TestData.BreastCancer(ml)).Transform(TestData.BreastCancer(ml));
         var model = ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [4], numberOfIterations: 6).Fit(data);
-        Assert.Equal(model.Model.TrainingReport.EpochCount, lines.Count);
-        Assert.All(lines, l => Assert.Matches(@"Epoch \d+: training loss [\d.Ee+-]+, validation loss [\d.Ee+-]+.* s\.", l));
+        // The default ensemble's members train one after another, each epoch a line naming its member.
+        IReadOnlyList<MlNet.Mlp.Engine.TrainingReport> reports = model.Model.MemberTrainingReports;
+        Assert.Equal(reports.Sum(r => r.EpochCount), lines.Count);
+        Assert.All(lines, l => Assert.Matches(@"Member \d of 3, epoch \d+: training loss [\d.Ee+-]+, validation loss [\d.Ee+-]+.* s\.", l));
+        for (int k = 0; k < reports.Count; k++)
+            Assert.Equal(reports[k].EpochCount, lines.Count(l => l.Contains($"Member {k + 1} of 3,")));
+
+        lines.Clear();
+        ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = [4], NumberOfIterations = 2, EnsembleSize = 1 }).Fit(data);
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Matches(@"\] Epoch \d+: training loss", l));
     }
 
     [Fact]
@@ -249,7 +263,8 @@ public class MlpTrainerTests
         int epochsSeen = 0;
         var trainer = ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options
         {
-            NumberOfIterations = 100_000, EarlyStopping = false,
+            // Far more epochs than the cancellation lets run, few enough that the same trainer's last Fit stays quick.
+            NumberOfIterations = 50, EarlyStopping = false,
             EpochCompleted = e => { if (Interlocked.Increment(ref epochsSeen) == 2) ml.CancelExecution(); },
         });
         Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data));

@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+using Microsoft.ML.Data;
+using MlNet.Mlp.Engine;
+using MlNet.Mlp.Kernels;
+
+namespace MlNet.Mlp.Trainers;
+
+/// <summary>
+/// Rows kept as one byte a value: every value a whole number, 0 to 255, of one step. The step is the one given, or
+/// (given 0) the smallest value above 0 of the first row that has one. A row that does not fit ends the pass, with
+/// <see cref="RetryStep"/> set to a finer step that it and the rows before fit, or to 0 when no step will do.
+/// </summary>
+internal sealed class QuantizedRowSink(int featureCount, int rows, float step) : FeatureRowSink
+{
+    private int _capacity = rows;
+    // Allocated once the first row shows that it fits, so that features that are not quantised at all cost no codes.
+    private byte[]? _codes;
+    private float[]? _denseRow;
+
+    /// <summary>The step of the codes so far (0 while every row has been all zeros).</summary>
+    public float Step { get; private set; } = step;
+
+    /// <summary>After a row did not fit: a finer step worth another pass, or 0.</summary>
+    public float RetryStep { get; private set; }
+
+    public override bool TryAdd(in VBuffer<float> row, int index)
+    {
+        ReadOnlySpan<float> values = row.IsDense ? row.GetValues() : DenseCopy(row);
+        if (Step == 0)
+            Step = SmallestPositive(values);
+        Span<byte> rowCodes = _codes is not null ? _codes.AsSpan(index * featureCount, featureCount) : new byte[featureCount];
+        bool fits = Step > 0
+            ? QuantizedVector.TryEncode(values, Step, rowCodes)
+            : AllPositiveZeros(values); // no step yet: the row's codes are already 0
+        if (!fits)
+        {
+            RetryStep = FinerStep(values, Step, rowCodes);
+            return false;
+        }
+        if (_codes is null)
+        {
+            _codes = new byte[_capacity * (long)featureCount];
+            rowCodes.CopyTo(_codes);
+        }
+        return true;
+    }
+
+    public override void Resize(int rows)
+    {
+        _capacity = rows;
+        if (_codes is not null)
+            Array.Resize(ref _codes, rows * featureCount);
+    }
+
+    public override StoredFeatures Build(int rows) =>
+        new([], null, _codes is not null && rows > 0 ? new QuantizedRowMatrix(featureCount, rows, _codes, Step > 0 ? Step : 1f) : null);
+
+    private ReadOnlySpan<float> DenseCopy(in VBuffer<float> row)
+    {
+        _denseRow ??= new float[row.Length];
+        row.CopyTo(_denseRow);
+        return _denseRow;
+    }
+
+    /// <summary>
+    /// The smallest value above 0 of a row that does not fit <paramref name="step"/>, when the row fits it and it
+    /// divides <paramref name="step"/> a whole number of times (to float round-off); otherwise 0.
+    /// </summary>
+    private static float FinerStep(ReadOnlySpan<float> values, float step, Span<byte> scratch)
+    {
+        float finer = SmallestPositive(values);
+        if (!(finer > 0 && finer < step))
+            return 0;
+        float times = MathF.Round(step / finer);
+        bool divides = times <= QuantizedVector.MaxCode && MathF.Abs(times * finer - step) <= 4e-7f * step;
+        return divides && QuantizedVector.TryEncode(values, finer, scratch) ? finer : 0;
+    }
+
+    /// <summary>The smallest value above 0, or 0 when there is none.</summary>
+    private static float SmallestPositive(ReadOnlySpan<float> values)
+    {
+        float smallest = float.PositiveInfinity;
+        foreach (float value in values)
+        {
+            if (value > 0 && value < smallest)
+                smallest = value;
+        }
+        return float.IsPositiveInfinity(smallest) ? 0 : smallest;
+    }
+
+    // −0 is not code 0 (it decodes to +0), so it is turned away here as it is by the encoder.
+    private static bool AllPositiveZeros(ReadOnlySpan<float> values) =>
+        MemoryMarshal.Cast<float, int>(values).IndexOfAnyExcept(0) < 0;
+}
