@@ -41,6 +41,8 @@ public static class FashionBenchmarks
             NumberOfIterations = epochs, EarlyStopping = false, NumberOfThreads = threads, Seed = seed,
             // Pixels in [0, 1] as PyTorch gets them: the same network on the same inputs.
             FeatureScaling = MlpFeatureScaling.None,
+            // One network, as the peers train one (the trainers' default is an ensemble of three).
+            EnsembleSize = 1,
             EpochCompleted = epoch => epochSeconds.Add(epoch.Elapsed.TotalSeconds),
         };
         var clock = Stopwatch.StartNew();
