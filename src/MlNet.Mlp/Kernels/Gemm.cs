@@ -10,7 +10,7 @@ namespace MlNet.Mlp.Kernels;
 /// op(B) is k×n: B is stored k×n (ldb ≥ n), or n×k when <c>transposeB</c> (ldb ≥ k). C is m×n (ldc ≥ n).
 /// Backprop with weights W stored out×in uses three shapes: forward Z = X·Wᵀ (transposeB), weight gradient
 /// Gᵀ·X (transposeA) and input gradient G·W (neither).
-/// <para>Implementation: packed, cache-blocked panels (<see cref="GemmDriver{TKernel}"/>) around a register-tiled
+/// <para>Implementation: packed, cache-blocked panels (<see cref="GemmDriver{TKernel, TEpilogue}"/>) around a register-tiled
 /// SIMD micro-kernel, the widest the hardware accelerates (AVX-512, then 256-bit, 128-bit, scalar), with a
 /// 16-column AVX-512 variant for narrow products such as a 10-class output layer.</para>
 /// <para>Results are deterministic: for given inputs they are bit-identical whatever
@@ -74,7 +74,7 @@ public static class Gemm
         where TKernel : struct, IGemmMicroKernel =>
         Multiply<TKernel, NoEpilogue>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, new NoEpilogue(), numberOfThreads);
 
-    /// <summary><see cref="Multiply{TEpilogue}"/> with an explicit micro-kernel.</summary>
+    /// <summary>The epilogue form of <c>Multiply</c> with an explicit micro-kernel.</summary>
     internal static unsafe void Multiply<TKernel, TEpilogue>(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate, in TEpilogue epilogue, int numberOfThreads)

@@ -76,7 +76,7 @@ internal static unsafe class GemmDriver<TKernel, TEpilogue> where TKernel : stru
                     GemmPacking.Pack(op.AAt(ic, pc), op.Lda, op.ARowsAreDepthContiguous, rows, depth, mr, packedA);
                     var block = new BlockPosition(op.C + (long)ic * op.Ldc + jc, op.Ldc, ic, jc);
                     if (lastDepthBlock)
-                        ComputeBlock(packedA, packedB, rows, columns, depth, block, addToC, edgeTile, ref *(TEpilogue*)op.Epilogue);
+                        ComputeBlock(packedA, packedB, rows, columns, depth, block, addToC, edgeTile, ref Unsafe.AsRef<TEpilogue>(op.Epilogue));
                     else
                         ComputeBlock(packedA, packedB, rows, columns, depth, block, addToC, edgeTile, ref Unsafe.NullRef<TEpilogue>());
                 }

@@ -10,7 +10,7 @@ namespace MlNet.Mlp.Kernels;
 /// step, <see cref="Columns"/> consecutive floats).
 /// </summary>
 /// <remarks>
-/// Implemented by structs so that the generic driver <see cref="GemmDriver{TKernel}"/> is specialised by the JIT
+/// Implemented by structs so that the generic driver <see cref="GemmDriver{TKernel, TEpilogue}"/> is specialised by the JIT
 /// for each kernel (static abstract calls on a struct type argument are direct and inlinable). Every tile, full or
 /// edge, is computed by the same kernel with the same depth order, which is what makes results independent of
 /// how the output is partitioned across threads.

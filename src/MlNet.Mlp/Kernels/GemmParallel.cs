@@ -8,7 +8,7 @@ namespace MlNet.Mlp.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>Only the output is partitioned; every rectangle runs the full depth reduction in the fixed order of
-/// <see cref="GemmDriver{TKernel}"/>, so C is bit-identical for any thread count and any claiming order.</para>
+/// <see cref="GemmDriver{TKernel, TEpilogue}"/>, so C is bit-identical for any thread count and any claiming order.</para>
 /// <para>No delegate, closure or allocation per call, and the caller works instead of waiting, so a worker that
 /// starts late simply finds less (or nothing) to do.</para>
 /// </remarks>
