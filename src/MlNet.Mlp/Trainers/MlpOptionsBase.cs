@@ -44,7 +44,8 @@ public abstract class MlpOptionsBase
     /// Networks trained and averaged (the notes' ensembles against overfitting): K members with seeds Seed, Seed + 1,
     /// …, each with its own initial weights, shuffling and validation split; the model's output is the mean of theirs
     /// (of the logits for binary and multi-label, the class probabilities for multiclass, the values for regression).
-    /// Costs K times the training and scoring time. Default 3. Range: [1, 64]. Continuing from a model
+    /// Costs K times the training work and the scoring time; members train side by side when
+    /// <see cref="NumberOfThreads"/> allows (see there). Default 3. Range: [1, 64]. Continuing from a model
     /// (<c>Fit(train, modelParameters)</c>) trains every member of that model instead.
     /// </summary>
     public int EnsembleSize = TrainingDefaults.EnsembleSize;
@@ -140,10 +141,18 @@ public abstract class MlpOptionsBase
     /// <summary>Most loss-and-gradient evaluations of the full-batch optimizers over the whole run. Default 15000. Range: ≥ 1.</summary>
     public int MaximumFunctionEvaluations = TrainingDefaults.MaximumFunctionEvaluations;
 
-    /// <summary>Threads for the matrix products; null uses every core. Results are bit-identical for any value. Default null. Range: ≥ 1.</summary>
+    /// <summary>
+    /// Threads for training; null uses every core. With T threads and K ensemble members, min(K, T) members train at
+    /// once, each with ⌊T ÷ min(K, T)⌋ threads for its matrix products. Results are bit-identical for any value.
+    /// Default null. Range: ≥ 1.
+    /// </summary>
     public int? NumberOfThreads;
 
-    /// <summary>Called after every epoch with its losses and time (progress bars, logging, custom stopping by cancelling). Default null.</summary>
+    /// <summary>
+    /// Called after every epoch with its losses and time (progress bars, logging, custom stopping by cancelling). With
+    /// several ensemble members training at once, calls come from their threads, one call at a time, and
+    /// <see cref="EpochSummary.Member"/> says whose epoch it was. Default null.
+    /// </summary>
     public Action<EpochSummary>? EpochCompleted;
 
     /// <summary>What early stopping watches; only the classification trainers offer a choice.</summary>

@@ -123,18 +123,19 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             $"{engineOptions.Optimizer} η={engineOptions.LearningRate} ({engineOptions.LearningRateSchedule}), batch {engineOptions.BatchSize}, " +
             $"up to {engineOptions.NumberOfIterations} epochs, {engineOptions.ThreadCount} threads.");
 
-        var members = new MlpNetwork[starts.Length];
-        var reports = new TrainingReport[starts.Length];
-        for (int k = 0; k < starts.Length; k++)
+        // Members train side by side where threads are to spare; the epoch reports are passed on one at a time.
+        var reportLock = new object();
+        TrainingResult[] results = EnsembleTraining.Run(starts.Length, engineOptions.ThreadCount, (k, threads, cancellation) =>
+            TrainMember(engineOptions with { Seed = MemberSeed(seed, k), NumberOfThreads = threads }, starts[k], engineTraining, engineValidation,
+                epoch => { lock (reportLock) ReportEpoch(channel, epoch with { Member = k }, starts.Length); }, fitHost, cancellation));
+        for (int k = 0; k < results.Length; k++)
         {
-            TrainingOptions memberOptions = k == 0 ? engineOptions : engineOptions with { Seed = MemberSeed(seed, k) };
-            TrainingResult result = TrainMember(memberOptions, starts[k], engineTraining, engineValidation, channel, fitHost, k, starts.Length);
-            members[k] = scaling.ToModelSpace(result.Network);
-            reports[k] = result.Report;
-            channel.Info($"{(starts.Length > 1 ? $"Member {k + 1}: stopped" : "Stopped")} after {result.Report.EpochCount} epochs " +
-                $"({result.Report.StopReason}); best epoch {result.Report.BestEpoch}.");
+            TrainingReport report = results[k].Report;
+            channel.Info($"{(starts.Length > 1 ? $"Member {k + 1}: stopped" : "Stopped")} after {report.EpochCount} epochs " +
+                $"({report.StopReason}); best epoch {report.BestEpoch}.");
         }
-        return CreateModel(new MlpEnsemble(members), reports, standardization);
+        return CreateModel(new MlpEnsemble(results.Select(r => scaling.ToModelSpace(r.Network)).ToArray()), results.Select(r => r.Report).ToArray(),
+            standardization);
     }
 
     /// <summary>Member k's seed: the first member uses the Fit's seed, so an ensemble of one is the single network.</summary>
@@ -160,12 +161,11 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     }
 
     private TrainingResult TrainMember(TrainingOptions options, MlpNetwork start, TrainingData training, TrainingData? validation,
-        IChannel channel, IHost fitHost, int member, int memberCount)
+        Action<EpochSummary> epochCompleted, IHost fitHost, CancellationToken cancellation)
     {
         try
         {
-            return new MlpTrainer(options).Train(start, training, validation,
-                epoch => ReportEpoch(channel, epoch with { Member = member }, memberCount), fitHost.CheckAlive);
+            return new MlpTrainer(options).Train(start, training, validation, epochCompleted, fitHost.CheckAlive, cancellation);
         }
         catch (TrainingDivergedException diverged)
         {

@@ -45,6 +45,23 @@ public class TrainingDataEdgeCaseTests
 
     [Theory]
     [MemberData(nameof(AllTrainers))]
+    public void Sparse_rows_storing_NaN_or_infinite_features_are_skipped_and_counted_in_the_log(TrainerKind kind)
+    {
+        var ml = new MLContext(seed: 1);
+        List<string> log = CaptureLog(ml);
+        var rows = EachTrainer.Separable(40, seed: 2);
+        // Only stored values are tested in a sparse row, and its implicit zeros must not count against it.
+        rows[4] = ([0f, float.NaN], 1f);
+        rows[8] = ([float.NegativeInfinity, 0f], -1f);
+        rows[12] = ([0f, 0f], 1f);
+        ITransformer model = EachTrainer.Create(ml, kind).Fit(new Infrastructure.SparseFeaturesView(EachTrainer.Data(ml, kind, rows)));
+        AssertFinite(model, EachTrainer.Data(ml, kind, EachTrainer.Separable(5, seed: 3)));
+        Assert.Contains(log, m => m.Contains("Skipped 2 rows with NaN or infinite values in feature column 'Features'")
+            && m.Contains("trained on 38 rows"));
+    }
+
+    [Theory]
+    [MemberData(nameof(AllTrainers))]
     public void A_view_that_does_not_know_its_row_count_trains_the_same_model(TrainerKind kind)
     {
         var ml = new MLContext(seed: 1);

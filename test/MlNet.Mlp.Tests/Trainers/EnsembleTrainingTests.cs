@@ -13,9 +13,10 @@ public class EnsembleTrainingTests
     {
         var ml = new MLContext(seed: 1);
         IDataView data = TestData.BreastCancer(ml);
+        // Four threads: the three members train side by side, one thread each, and must still be the single networks.
         MlpBinaryTrainer.Options Options(int seed, int members) => new()
         {
-            HiddenLayerSizes = [6], NumberOfIterations = 4, Seed = seed, EnsembleSize = members, NumberOfThreads = 1,
+            HiddenLayerSizes = [6], NumberOfIterations = 4, Seed = seed, EnsembleSize = members, NumberOfThreads = 4,
         };
         var ensemble = ml.BinaryClassification.Trainers.Mlp(Options(10, 3)).Fit(data).Model;
         Assert.Equal(3, ensemble.EnsembleSize);
