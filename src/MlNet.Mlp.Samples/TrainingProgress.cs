@@ -7,7 +7,7 @@ namespace MlNet.Mlp.Samples;
 /// <summary>
 /// Shows MLP training epoch by epoch: a live Spectre.Console progress bar per ensemble member in a terminal, one plain
 /// line per epoch when the output is redirected (a log file or CI has no cursor to move, and would fill with escape
-/// codes). Members train one after another, so their bars fill in turn.
+/// codes). Members may train side by side (as many at once as there are threads), so several bars can fill together.
 /// </summary>
 internal static class TrainingProgress
 {
@@ -33,24 +33,24 @@ internal static class TrainingProgress
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
-                var tasks = new List<ProgressTask>();
+                // A bar per member, made when its first epoch is reported: members training side by side report in
+                // any order (one report at a time).
+                var tasks = new SortedDictionary<int, ProgressTask>();
                 options.EpochCompleted = epoch =>
                 {
-                    if (epoch.Member == tasks.Count)
+                    if (!tasks.TryGetValue(epoch.Member, out ProgressTask? task))
                     {
-                        // Early stopping ends before the maximum: show the last bar as finished rather than stuck part-way.
-                        if (tasks.Count > 0)
-                            tasks[^1].Value = tasks[^1].MaxValue;
-                        tasks.Add(context.AddTask(Markup.Escape(Title(title, epoch, options)), maxValue: options.NumberOfIterations));
+                        task = context.AddTask(Markup.Escape(Title(title, epoch, options)), maxValue: options.NumberOfIterations);
+                        tasks.Add(epoch.Member, task);
                     }
-                    ProgressTask task = tasks[epoch.Member];
                     // Compact, so the bar and the elapsed-time column still fit an 80-column terminal.
                     task.Description = Markup.Escape($"{Title(title, epoch, options)} epoch {epoch.Epoch}/{options.NumberOfIterations}  " +
                         $"train {epoch.TrainingLoss:F4}  val {(epoch.ValidationLoss is { } loss ? loss.ToString("F4") : "-")}");
                     task.Value = epoch.Epoch;
                 };
                 result = fit();
-                foreach (ProgressTask task in tasks)
+                // Early stopping ends before the maximum: show every bar as finished rather than stuck part-way.
+                foreach (ProgressTask task in tasks.Values)
                     task.Value = task.MaxValue;
             });
         return result;
