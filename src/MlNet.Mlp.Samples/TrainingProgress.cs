@@ -22,7 +22,7 @@ internal static class TrainingProgress
             options.EpochCompleted = epoch =>
             {
                 if (epoch.Epoch == 1 || epoch.Epoch % plainLineEvery == 0)
-                    Console.WriteLine($"{Title(title, epoch, options)}: {Describe(epoch, options.NumberOfIterations)}");
+                    Console.WriteLine($"{Title(title, epoch.Member, options)}: {Describe(epoch, options.NumberOfIterations)}");
             };
             return fit();
         }
@@ -33,31 +33,29 @@ internal static class TrainingProgress
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
-                // A bar per member, made when its first epoch is reported: members training side by side report in
-                // any order (one report at a time).
-                var tasks = new SortedDictionary<int, ProgressTask>();
+                // A bar per member, in member order: members training side by side report in any order (one report at
+                // a time), so a member's first report makes the bars of the members before it too.
+                var tasks = new List<ProgressTask>();
                 options.EpochCompleted = epoch =>
                 {
-                    if (!tasks.TryGetValue(epoch.Member, out ProgressTask? task))
-                    {
-                        task = context.AddTask(Markup.Escape(Title(title, epoch, options)), maxValue: options.NumberOfIterations);
-                        tasks.Add(epoch.Member, task);
-                    }
+                    while (tasks.Count <= epoch.Member)
+                        tasks.Add(context.AddTask(Markup.Escape(Title(title, tasks.Count, options)), maxValue: options.NumberOfIterations));
+                    ProgressTask task = tasks[epoch.Member];
                     // Compact, so the bar and the elapsed-time column still fit an 80-column terminal.
-                    task.Description = Markup.Escape($"{Title(title, epoch, options)} epoch {epoch.Epoch}/{options.NumberOfIterations}  " +
+                    task.Description = Markup.Escape($"{Title(title, epoch.Member, options)} epoch {epoch.Epoch}/{options.NumberOfIterations}  " +
                         $"train {epoch.TrainingLoss:F4}  val {(epoch.ValidationLoss is { } loss ? loss.ToString("F4") : "-")}");
                     task.Value = epoch.Epoch;
                 };
                 result = fit();
                 // Early stopping ends before the maximum: show every bar as finished rather than stuck part-way.
-                foreach (ProgressTask task in tasks.Values)
+                foreach (ProgressTask task in tasks)
                     task.Value = task.MaxValue;
             });
         return result;
     }
 
-    private static string Title(string title, EpochSummary epoch, MlpOptionsBase options) =>
-        options.EnsembleSize > 1 ? $"{title} {epoch.Member + 1}/{options.EnsembleSize}" : title;
+    private static string Title(string title, int member, MlpOptionsBase options) =>
+        options.EnsembleSize > 1 ? $"{title} {member + 1}/{options.EnsembleSize}" : title;
 
     private static string Describe(EpochSummary epoch, int maxEpochs) =>
         $"epoch {epoch.Epoch,3}/{maxEpochs}  training loss {epoch.TrainingLoss:F4}  " +
