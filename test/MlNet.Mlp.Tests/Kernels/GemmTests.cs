@@ -149,7 +149,9 @@ public class GemmTests
 
     /// <summary>
     /// Pack buffers and parallel jobs are reused, so repeated calls allocate nothing on the calling thread (the
-    /// part of the hot path this thread can observe; the pool workers run the same allocation-free driver).
+    /// part of the hot path this thread can observe; the workers run the same allocation-free driver). A worker
+    /// that ended after its idle timeout is replaced by a new thread, which allocates once; so a round of calls may
+    /// allocate now and then on a loaded machine, but an allocation per call would show in every round.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -162,10 +164,15 @@ public class GemmTests
             testCase.A, testCase.Lda, testCase.B, testCase.Ldb, c, testCase.Ldc, testCase.Accumulate, threads);
         for (int i = 0; i < 5; i++)
             Multiply();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-            Multiply();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        var allocatedPerRound = new List<long>();
+        for (int round = 0; round < 3 && !allocatedPerRound.Contains(0); round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++)
+                Multiply();
+            allocatedPerRound.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(allocatedPerRound.Contains(0), $"every round of 20 calls allocated: {string.Join(", ", allocatedPerRound)} bytes");
     }
 
     [Fact]
