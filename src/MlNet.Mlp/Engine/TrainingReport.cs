@@ -24,7 +24,7 @@ public enum StopReason
 /// <param name="Elapsed">Wall time of the epoch, validation included.</param>
 public readonly record struct EpochSummary(int Epoch, double TrainingLoss, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed)
 {
-    /// <summary>Which ensemble member (0-based) the epoch belongs to: members train one after another. 0 for a single network.</summary>
+    /// <summary>Which ensemble member (0-based) the epoch belongs to (members may train side by side, so reports of different members interleave). 0 for a single network.</summary>
     public int Member { get; init; }
 }
 
