@@ -110,7 +110,7 @@ internal static unsafe class ActivationFunctions
     /// </summary>
     public static bool FusesIntoProduct(Activation activation) => activation is Activation.Identity or Activation.Relu or Activation.HardTanh;
 
-    private static int RowsPerRange(int columns) => Math.Max(1, ParallelElementwise.MinimumRange / Math.Max(columns, 1));
+    private static int RowsPerRange(int columns) => ParallelElementwise.MinimumItems(columns);
 
     /// <summary>Softmax (forward: x = a, y = h) or its backward step (x = h, y = g in place), row by row.</summary>
     private readonly struct SoftmaxRows(float* x, float* y, int columns, bool backward) : IRangeJob

@@ -99,9 +99,6 @@ internal sealed class Backpropagation
     /// <summary>The network's outputs Φ(a) for the rows of the last <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> Outputs => activations[^1];
 
-    /// <summary>The output layer's pre-activations for the rows of the last <see cref="Forward"/>.</summary>
-    public ReadOnlySpan<float> OutputLogits => outputLogits;
-
     /// <summary>Draws new dropout masks for <paramref name="rows"/> rows and new DropConnect masks: each entry is
     /// 0 with probability p, else 1/(1−p). One DropConnect mask is shared by the whole mini-batch.</summary>
     public void SampleMasks(DeterministicRandom random, int rows)

@@ -27,7 +27,7 @@ internal sealed record DataSubset(TrainingData Data, int[] Indices)
         {
             var job = new GatherRows(this, positionPointer, featurePointer, targetPointer, weightPointer);
             // A range of rows is worth a thread when it copies at least a few thousand floats.
-            int minimumRows = Math.Max(1, ParallelElementwise.MinimumRange / d);
+            int minimumRows = ParallelElementwise.MinimumItems(d);
             ParallelRanges.Run(ref job, positions.Length, numberOfThreads, minimumRows, alignment: 1);
         }
     }

@@ -55,18 +55,11 @@ public sealed class DenseLayer
     public DenseLayer Clone() => new(InputCount, OutputCount, Activation, WeightArray, BiasArray);
 
     /// <summary>
-    /// Z = X·Wᵀ + 1·bᵀ for a rows×InputCount block X, written rows×OutputCount into <paramref name="z"/>, the bias
-    /// added to each tile of the product as it is finished.
-    /// <paramref name="weights"/> is normally <see cref="WeightArray"/>, or the DropConnect-masked copy in training.
-    /// </summary>
-    internal void ComputePreActivations(ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> weights, Span<float> z, int numberOfThreads) =>
-        MultiplyWithEpilogue<IdentityOperator>(x, rows, weights, z, numberOfThreads);
-
-    /// <summary>
     /// H = Φ(X·Wᵀ + 1·bᵀ) into <paramref name="h"/> (rows×OutputCount), with the pre-activations kept in
     /// <paramref name="z"/> when it is not <paramref name="h"/> itself (the output layer's logits). Where Φ allows
     /// (<see cref="ActivationFunctions.FusesIntoProduct"/>) and no logits are kept, bias and Φ are applied to each
     /// tile of the product as it is finished; otherwise Φ is a separate pass on the same threads.
+    /// <paramref name="weights"/> is normally <see cref="WeightArray"/>, or the DropConnect-masked copy in training.
     /// </summary>
     internal void Forward(ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> weights, Span<float> z, Span<float> h, int numberOfThreads)
     {

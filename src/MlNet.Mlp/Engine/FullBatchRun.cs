@@ -12,13 +12,11 @@ internal sealed class FullBatchRun : TrainingRun
 
     private readonly NetworkObjective objective;
     private readonly FullBatchSolver solver;
-    private readonly int[] sequential;
     private StopReason? stop;
 
     public FullBatchRun(TrainingOptions options, MlpNetwork network, DataSubset trainingSet, DataSubset? validationSet)
         : base(options, network, trainingSet, validationSet, Math.Min(ChunkRows, trainingSet.Count))
     {
-        sequential = Enumerable.Range(0, trainingSet.Count).ToArray();
         objective = new NetworkObjective(network, Backpropagation, trainingSet.Count, options.L2Regularization, ChunkGradient);
         double[] start = objective.Read();
         solver = new LbfgsSolver(objective, start, options.LbfgsHistorySize);
@@ -46,7 +44,7 @@ internal sealed class FullBatchRun : TrainingRun
 
     private (double WeightedLoss, double WeightSum) ChunkGradient(int start, int rows)
     {
-        var (features, targets, weights) = Gather(TrainingSet, sequential.AsSpan(start, rows));
+        var (features, targets, weights) = Gather(TrainingSet, Sequential.AsSpan(start, rows));
         Backpropagation.Forward(features.Span, rows, training: true);
         var result = Backpropagation.Loss(targets.Span, weights.Span, rows, computeGradient: true);
         Backpropagation.Backward(features.Span, rows, Options.L2Regularization);

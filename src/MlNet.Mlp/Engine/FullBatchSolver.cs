@@ -15,11 +15,9 @@ internal abstract class FullBatchSolver
     private readonly StrongWolfeLineSearch lineSearch;
     private readonly double[] previousPoint;
     private readonly double[] previousGradient;
-    private double lastStep;
 
     protected FullBatchSolver(IDifferentiableFunction function, ReadOnlySpan<double> start, double curvature)
     {
-        Function = function;
         Point = start.ToArray();
         Gradient = new double[start.Length];
         Direction = new double[start.Length];
@@ -29,8 +27,6 @@ internal abstract class FullBatchSolver
         Value = function.Evaluate(Point, Gradient);
         Evaluations = 1;
     }
-
-    protected IDifferentiableFunction Function { get; }
 
     /// <summary>The current point, f there and ∇f there.</summary>
     public double[] Point { get; }
@@ -73,12 +69,11 @@ internal abstract class FullBatchSolver
         Gradient.CopyTo(previousGradient, 0);
         double before = Value;
         double value = Value;
-        StrongWolfeLineSearch.Outcome outcome = lineSearch.Search(Point, ref value, Gradient, Direction, InitialStep(lastStep), evaluationBudget);
+        StrongWolfeLineSearch.Outcome outcome = lineSearch.Search(Point, ref value, Gradient, Direction, InitialStep(), evaluationBudget);
         Value = value;
         Evaluations += outcome.Evaluations;
         if (!outcome.Moved)
             return outcome.Evaluations >= evaluationBudget ? Status.BudgetSpent : Status.Converged;
-        lastStep = outcome.Step;
         Remember(previousPoint, previousGradient);
         bool stalled = (before - Value) <= RelativeDecreaseTolerance * Math.Max(Math.Max(Math.Abs(before), Math.Abs(Value)), 1);
         return stalled || MaxAbs(Gradient) <= GradientTolerance ? Status.Converged : Status.Progressed;
@@ -87,8 +82,8 @@ internal abstract class FullBatchSolver
     /// <summary>Fills <see cref="Direction"/> from the current gradient and what the solver remembers.</summary>
     protected abstract void ComputeDirection();
 
-    /// <summary>The first trial step of the line search, given the step the last one took (0 before the first).</summary>
-    protected abstract double InitialStep(double lastStep);
+    /// <summary>The first trial step of the line search.</summary>
+    protected abstract double InitialStep();
 
     /// <summary>Records the step just taken, from the previous point and gradient to <see cref="Point"/> and <see cref="Gradient"/>.</summary>
     protected abstract void Remember(double[] previousPoint, double[] previousGradient);

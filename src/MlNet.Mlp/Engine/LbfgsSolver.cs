@@ -56,7 +56,7 @@ internal sealed class LbfgsSolver : FullBatchSolver
     }
 
     // With curvature memory the quasi-Newton step has its own scale, so 1 is the natural first trial.
-    protected override double InitialStep(double lastStep) => stored > 0 ? 1 : UnitLengthStep();
+    protected override double InitialStep() => stored > 0 ? 1 : UnitLengthStep();
 
     protected override void Remember(double[] previousPoint, double[] previousGradient)
     {

@@ -229,8 +229,7 @@ public sealed class MlpNetwork
             {
                 DenseLayer layer = layers[l];
                 Span<float> a = scratch.AsSpan((l % 2) * rowCount * widestLayer, rowCount * layer.OutputCount);
-                layer.ComputePreActivations(input, rowCount, layer.WeightArray, a, numberOfThreads);
-                ActivationFunctions.Forward(layer.Activation, a, a, rowCount, layer.OutputCount);
+                layer.Forward(input, rowCount, layer.WeightArray, a, a, numberOfThreads);
                 input = a;
             }
             input.CopyTo(outputs);

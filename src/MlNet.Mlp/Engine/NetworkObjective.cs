@@ -11,6 +11,9 @@ internal sealed class NetworkObjective : IDifferentiableFunction
     private readonly MlpNetwork network;
     private readonly Func<int, int, (double WeightedLoss, double WeightSum)> chunkGradient;
     private readonly Backpropagation backpropagation;
+    // The vector's blocks in order, and the gradient blocks that match them: the arrays live as long as the run.
+    private readonly float[][] parameterBlocks;
+    private readonly float[][] gradientBlocks;
     private readonly int rowCount;
     private readonly float l2;
 
@@ -27,27 +30,24 @@ internal sealed class NetworkObjective : IDifferentiableFunction
         this.rowCount = rowCount;
         this.l2 = l2;
         this.chunkGradient = chunkGradient;
-        Dimension = network.Layers.Sum(layer => layer.WeightArray.Length + layer.BiasArray.Length);
+        parameterBlocks = network.Layers.SelectMany(layer => new[] { layer.WeightArray, layer.BiasArray }).ToArray();
+        gradientBlocks = Enumerable.Range(0, network.Layers.Count)
+            .SelectMany(l => new[] { backpropagation.WeightGradients[l], backpropagation.BiasGradients[l] }).ToArray();
+        Dimension = parameterBlocks.Sum(block => block.Length);
     }
 
     public int Dimension { get; }
-
-    /// <summary>The data loss Σ w_i·L_i / Σ w_i of the last <see cref="Evaluate"/>, without the L2 term.</summary>
-    public double LastDataLoss { get; private set; }
 
     /// <summary>The network's parameters as one vector.</summary>
     public double[] Read()
     {
         var x = new double[Dimension];
         int offset = 0;
-        foreach (DenseLayer layer in network.Layers)
+        foreach (float[] block in parameterBlocks)
         {
-            foreach (float[] block in new[] { layer.WeightArray, layer.BiasArray })
-            {
-                for (int i = 0; i < block.Length; i++)
-                    x[offset + i] = block[i];
-                offset += block.Length;
-            }
+            for (int i = 0; i < block.Length; i++)
+                x[offset + i] = block[i];
+            offset += block.Length;
         }
         return x;
     }
@@ -56,14 +56,11 @@ internal sealed class NetworkObjective : IDifferentiableFunction
     public void Write(ReadOnlySpan<double> x)
     {
         int offset = 0;
-        foreach (DenseLayer layer in network.Layers)
+        foreach (float[] block in parameterBlocks)
         {
-            foreach (float[] block in new[] { layer.WeightArray, layer.BiasArray })
-            {
-                for (int i = 0; i < block.Length; i++)
-                    block[i] = (float)x[offset + i];
-                offset += block.Length;
-            }
+            for (int i = 0; i < block.Length; i++)
+                block[i] = (float)x[offset + i];
+            offset += block.Length;
         }
     }
 
@@ -85,21 +82,17 @@ internal sealed class NetworkObjective : IDifferentiableFunction
         double inverse = weightSum > 0 ? 1 / weightSum : 0;
         for (int i = 0; i < gradient.Length; i++)
             gradient[i] *= inverse;
-        LastDataLoss = lossSum * inverse;
-        return LastDataLoss + 0.5 * l2 * network.SquaredWeightNorm();
+        return lossSum * inverse + 0.5 * l2 * network.SquaredWeightNorm();
     }
 
     private void Accumulate(Span<double> gradient, double chunkWeight)
     {
         int offset = 0;
-        for (int l = 0; l < network.Layers.Count; l++)
+        foreach (float[] block in gradientBlocks)
         {
-            foreach (float[] block in new[] { backpropagation.WeightGradients[l], backpropagation.BiasGradients[l] })
-            {
-                for (int i = 0; i < block.Length; i++)
-                    gradient[offset + i] += chunkWeight * block[i];
-                offset += block.Length;
-            }
+            for (int i = 0; i < block.Length; i++)
+                gradient[offset + i] += chunkWeight * block[i];
+            offset += block.Length;
         }
     }
 }

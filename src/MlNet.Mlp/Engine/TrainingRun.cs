@@ -9,10 +9,10 @@ namespace MlNet.Mlp.Engine;
 /// </summary>
 internal abstract class TrainingRun
 {
-    private readonly int[] sequential;
     private readonly float[] batchFeatures;
     private readonly float[] batchTargets;
     private readonly float[] batchWeights;
+    private readonly bool classification;
 
     protected TrainingRun(TrainingOptions options, MlpNetwork network, DataSubset trainingSet, DataSubset? validationSet, int maxRows)
     {
@@ -22,7 +22,8 @@ internal abstract class TrainingRun
         ValidationSet = validationSet;
         Backpropagation = new Backpropagation(network, options.Loss, maxRows, options.DropoutRate, options.DropConnectRate,
             options.ThreadCount, options.LabelSmoothing);
-        sequential = Enumerable.Range(0, Math.Max(trainingSet.Count, validationSet?.Count ?? 0)).ToArray();
+        Sequential = Enumerable.Range(0, Math.Max(trainingSet.Count, validationSet?.Count ?? 0)).ToArray();
+        classification = LossFunctions.IsClassification(options.Loss, network.OutputLayer.Activation, network.OutputCount);
         batchFeatures = new float[maxRows * network.InputCount];
         batchTargets = new float[maxRows * trainingSet.Data.TargetWidth];
         batchWeights = new float[maxRows];
@@ -33,6 +34,8 @@ internal abstract class TrainingRun
     protected DataSubset TrainingSet { get; }
     protected DataSubset? ValidationSet { get; }
     protected Backpropagation Backpropagation { get; }
+    /// <summary>0, 1, …: the positions of a subset's rows in order, for reading any subset of the run in chunks.</summary>
+    protected int[] Sequential { get; }
 
     /// <summary>One epoch of training; returns its training loss (see <see cref="EpochSummary.TrainingLoss"/>).</summary>
     protected abstract double RunEpoch(int epoch, Action? checkAlive, CancellationToken cancellationToken);
@@ -96,18 +99,15 @@ internal abstract class TrainingRun
             subset.Data.ExampleWeights is null ? ReadOnlyMemory<float>.Empty : batchWeights.AsMemory(0, rows));
     }
 
-    /// <summary>
-    /// Weighted mean loss and (for classification) accuracy of the current weights over <paramref name="subset"/>,
-    /// in inference mode: validation, and the full-batch objective of L-BFGS without the gradient.
-    /// </summary>
-    protected (double Loss, double WeightSum, double Correct) Measure(DataSubset subset)
+    /// <summary>Weighted mean loss, total weight and (for classification) weighted correct count of the current
+    /// weights over <paramref name="subset"/>, in inference mode.</summary>
+    private (double Loss, double WeightSum, double Correct) Measure(DataSubset subset)
     {
-        bool classification = LossFunctions.IsClassification(Options.Loss, Network.OutputLayer.Activation, Network.OutputCount);
         double lossSum = 0, weightSum = 0, correct = 0;
         for (int start = 0; start < subset.Count; start += Backpropagation.MaxRows)
         {
             int rows = Math.Min(Backpropagation.MaxRows, subset.Count - start);
-            var (features, targets, weights) = Gather(subset, sequential.AsSpan(start, rows));
+            var (features, targets, weights) = Gather(subset, Sequential.AsSpan(start, rows));
             Backpropagation.Forward(features.Span, rows, training: false);
             var (batchLoss, batchWeight) = Backpropagation.Loss(targets.Span, weights.Span, rows, computeGradient: false);
             lossSum += batchLoss;
@@ -126,7 +126,6 @@ internal abstract class TrainingRun
         (double loss, double weightSum, double correct) = Measure(ValidationSet);
         if (!double.IsFinite(loss))
             throw new TrainingDivergedException(epoch, loss, Options.LearningRate);
-        bool classification = LossFunctions.IsClassification(Options.Loss, Network.OutputLayer.Activation, Network.OutputCount);
         return (loss, classification ? correct / weightSum : null);
     }
 }

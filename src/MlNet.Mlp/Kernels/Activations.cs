@@ -40,9 +40,6 @@ public static class Activations
 
     /// <summary>Hard tanh backward: g ← g where |h| &lt; 1 (the linear region), else 0.</summary>
     public static void HardTanhBackward(ReadOnlySpan<float> h, Span<float> g) => ElementwiseLoops.Map(new HardTanhBackwardOperator(), h, g, g);
-
-    internal static void CheckLengths(int sourceLength, int destinationLength) =>
-        ElementwiseLoops.CheckDestination(sourceLength, destinationLength);
 }
 
 /// <summary>max(a, 0).</summary>

@@ -40,7 +40,7 @@ public static class Bias
         fixed (float* sp = sums)
         {
             var job = new ColumnSumJob(gp, rows, ldg, sp, accumulate);
-            int minimumColumns = Math.Max(1, ParallelElementwise.MinimumRange / Math.Max(rows, 1));
+            int minimumColumns = ParallelElementwise.MinimumItems(rows);
             ParallelRanges.Run(ref job, sums.Length, numberOfThreads, minimumColumns);
         }
     }

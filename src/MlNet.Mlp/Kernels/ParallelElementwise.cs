@@ -15,6 +15,10 @@ internal static unsafe class ParallelElementwise
     /// </summary>
     public const int MinimumRange = 8192;
 
+    /// <summary>Fewest items (rows, columns) worth a range when each holds <paramref name="elementsPerItem"/> elements:
+    /// max(1, ⌊MinimumRange ÷ elementsPerItem⌋).</summary>
+    public static int MinimumItems(int elementsPerItem) => Math.Max(1, MinimumRange / Math.Max(elementsPerItem, 1));
+
     /// <summary><see cref="ElementwiseLoops.Map{TOp}(in TOp, ReadOnlySpan{float}, Span{float})"/> on up to
     /// <paramref name="threads"/> threads.</summary>
     public static void Map<TOp>(in TOp op, ReadOnlySpan<float> x, Span<float> destination, int threads) where TOp : struct, IUnaryOperator

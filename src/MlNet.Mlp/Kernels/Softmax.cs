@@ -19,7 +19,7 @@ public static class Softmax
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row(ReadOnlySpan<float> logits, Span<float> probabilities)
     {
-        Activations.CheckLengths(logits.Length, probabilities.Length);
+        ElementwiseLoops.CheckDestination(logits.Length, probabilities.Length);
         probabilities = probabilities[..logits.Length];
         float max = Max(logits);
         float sum = ExpShiftedAndSum(logits, max, probabilities);
@@ -58,6 +58,7 @@ public static class Softmax
     }
 
     /// <summary>p_j = e^(z_j − shift); returns Σ_j p_j.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float ExpShiftedAndSum(ReadOnlySpan<float> logits, float shift, Span<float> probabilities)
     {
         ref float zr = ref MemoryMarshal.GetReference(logits);

@@ -95,7 +95,7 @@ internal sealed unsafe class WorkerTeam
         long generation = (Volatile.Read(ref claim) >> 32) + 1;
         Volatile.Write(ref claim, (generation << 32) | ((long)chunks << 16));
         for (int i = 0; i < helperCount; i++)
-            workers[i] = workers[i].Wake(this, i, generation - 1);
+            workers[i] = workers[i].Wake(generation - 1);
 
         RunClaimedChunks(generation);
         var spinner = new SpinWait();
@@ -173,12 +173,12 @@ internal sealed unsafe class WorkerTeam
 
         /// <summary>Makes sure this worker will see the new job: wakes it if asleep; a worker whose thread has
         /// ended is replaced (the returned one).</summary>
-        public Worker Wake(WorkerTeam owner, int slot, long seenGeneration)
+        public Worker Wake(long seenGeneration)
         {
             int seen = Interlocked.CompareExchange(ref status, Running, Sleeping);
             if (seen == Sleeping)
                 wakeUp.Release();
-            return seen == Ended ? Start(owner, slot, seenGeneration) : this;
+            return seen == Ended ? Start(team, index, seenGeneration) : this;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
