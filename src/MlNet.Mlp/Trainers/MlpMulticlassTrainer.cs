@@ -52,7 +52,6 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
         {
             base.Validate();
             OptionChecks.Defined(Loss, nameof(Loss));
-            OptionChecks.Defined(EarlyStoppingMetric, nameof(EarlyStoppingMetric));
             OptionChecks.Defined(ClassWeighting, nameof(ClassWeighting));
         }
     }

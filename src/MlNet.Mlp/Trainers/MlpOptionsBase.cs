@@ -186,6 +186,8 @@ public abstract class MlpOptionsBase
         OptionChecks.Defined(LearningRateSchedule, nameof(LearningRateSchedule));
         OptionChecks.Defined(FeatureScaling, nameof(FeatureScaling));
         OptionChecks.InRange(EnsembleSize, 1, TrainingDefaults.MaxEnsembleSize, nameof(EnsembleSize));
+        // Before the engine's options are built: mapping an undefined value would throw naming the enum, not the option.
+        OptionChecks.Defined(StoppingMetric, "EarlyStoppingMetric");
         ToEngineOptions(LossFunction.SquaredError, seed: 0, EarlyStopping).Validate();
     }
 

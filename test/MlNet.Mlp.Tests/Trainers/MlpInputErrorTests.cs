@@ -156,6 +156,10 @@ public class MlpInputErrorTests
         { "NumberOfThreads", o => o.NumberOfThreads = 0 },
         { "Activation", o => o.Activation = (MlpActivation)42 },
         { "Loss", o => o.Loss = (MlpLoss)7 },
+        { "EarlyStoppingMetric", o => o.EarlyStoppingMetric = (MlpEarlyStoppingMetric)9 },
+        { "ClassWeighting", o => o.ClassWeighting = (MlpClassWeighting)5 },
+        { "LearningRateSchedule", o => o.LearningRateSchedule = (MlpLearningRateSchedule)8 },
+        { "FeatureScaling", o => o.FeatureScaling = (MlpFeatureScaling)6 },
         { "FeatureColumnName", o => o.FeatureColumnName = "" },
     };
 
