@@ -1,3 +1,5 @@
+using MlNet.Mlp.Kernels;
+
 namespace MlNet.Mlp.Trainers;
 
 /// <summary>
@@ -31,6 +33,17 @@ internal sealed record LabelStandardization(float[] Means, float[] Scales)
             scales[j] = standardDeviation > 1e-12 && double.IsFinite(standardDeviation) ? (float)standardDeviation : 1f;
         }
         return new(means, scales);
+    }
+
+    /// <summary>
+    /// A network output back on the label's scale: output × scale + mean, multiplied then added (as the ONNX graphs
+    /// do). Where that overflows float it is computed in double and saturated, so finite features never give an
+    /// infinite score.
+    /// </summary>
+    public static float ToLabelScale(float output, float scale, float mean)
+    {
+        float label = output * scale + mean;
+        return float.IsFinite(label) ? label : SaturatingDot.Saturate((double)output * scale + mean);
     }
 
     /// <summary>The standardised labels of every row, RowCount × LabelWidth values.</summary>

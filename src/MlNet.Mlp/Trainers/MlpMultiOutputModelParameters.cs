@@ -71,7 +71,7 @@ public sealed class MlpMultiOutputModelParameters : MlpModelParameters, ISchemaB
     {
         Predict(Ensemble, features, dense, scores);
         for (int j = 0; j < scores.Length; j++)
-            scores[j] = scores[j] * _labelScales[j] + _labelMeans[j];
+            scores[j] = LabelStandardization.ToLabelScale(scores[j], _labelScales[j], _labelMeans[j]);
     }
 
     bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;

@@ -62,9 +62,7 @@ public sealed class MlpRegressionModelParameters : MlpModelParameters, IValueMap
         ValueMapper<VBuffer<float>, float> mapper = (in VBuffer<float> src, ref float score) =>
         {
             Predict(Ensemble, src, dense, output);
-            score = output[0] * LabelScale + LabelMean;
-            if (!float.IsFinite(score))
-                score = SaturatingDot.Saturate((double)output[0] * LabelScale + LabelMean);
+            score = LabelStandardization.ToLabelScale(output[0], LabelScale, LabelMean);
         };
         return (ValueMapper<TIn, TOut>)(Delegate)mapper;
     }
