@@ -37,12 +37,12 @@ public sealed class MlpMultiLabelModelParameters : MlpModelParameters, ISchemaBi
 
     private static readonly VectorOutputColumn[] Columns =
     [
-        new VectorOutputColumn<float>(DefaultColumnNames.Score, NumberDataViewType.Single, AnnotationUtils.Const.ScoreValueKind.Score, (logit, _) => logit,
+        new VectorOutputColumn<float>(DefaultColumnNames.Score, NumberDataViewType.Single, AnnotationUtils.Const.ScoreValueKind.Score, logit => logit,
             (graph, logits, column) => graph.Activate(Engine.Activation.Identity, logits, column)),
         new VectorOutputColumn<float>(DefaultColumnNames.Probability, NumberDataViewType.Single, AnnotationUtils.Const.ScoreValueKind.Probability,
-            (logit, _) => Sigmoid(logit), (graph, logits, column) => graph.Activate(Engine.Activation.Sigmoid, logits, column)),
+            Sigmoid, (graph, logits, column) => graph.Activate(Engine.Activation.Sigmoid, logits, column)),
         new VectorOutputColumn<bool>(DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance, AnnotationUtils.Const.ScoreValueKind.PredictedLabel,
-            (logit, _) => IsPredictedTrue(logit), (graph, logits, column) => graph.GreaterThan(logits, PredictedLabelLogitThreshold, column)),
+            IsPredictedTrue, (graph, logits, column) => graph.GreaterThan(logits, PredictedLabelLogitThreshold, column)),
     ];
 
     // Scoring reads the outputs' pre-activations (the logits), so the copy used for scoring ends in Identity.

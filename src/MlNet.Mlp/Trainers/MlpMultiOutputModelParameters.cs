@@ -24,7 +24,7 @@ public sealed class MlpMultiOutputModelParameters : MlpModelParameters, ISchemaB
     internal const string LoaderSignature = "MlNetMlpMultiOutput";
     private const string RegistrationName = "MlpMultiOutputModel";
     private static readonly VectorOutputColumn[] Columns =
-        [new VectorOutputColumn<float>(DefaultColumnNames.Score, NumberDataViewType.Single, AnnotationUtils.Const.ScoreValueKind.Score, (score, _) => score,
+        [new VectorOutputColumn<float>(DefaultColumnNames.Score, NumberDataViewType.Single, AnnotationUtils.Const.ScoreValueKind.Score, score => score,
             (graph, scores, column) => graph.Activate(Engine.Activation.Identity, scores, column))];
 
     private readonly float[] _labelMeans;

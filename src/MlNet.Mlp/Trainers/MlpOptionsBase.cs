@@ -5,7 +5,8 @@ using MlNet.Mlp.Trainers;
 namespace MlNet.Mlp;
 
 /// <summary>
-/// Options shared by <see cref="MlpBinaryTrainer"/>, <see cref="MlpMulticlassTrainer"/> and <see cref="MlpRegressionTrainer"/>.
+/// Options shared by <see cref="MlpBinaryTrainer"/>, <see cref="MlpMulticlassTrainer"/>, <see cref="MlpRegressionTrainer"/>,
+/// <see cref="MlpMultiOutputRegressionTrainer"/> and <see cref="MlpMultiLabelTrainer"/>.
 /// The defaults give a good model on normalised features (e.g. after <c>NormalizeMeanVariance</c>) without tuning; they
 /// are declared in <see cref="TrainingDefaults"/> and were chosen on the accuracy panel (docs/accuracy.md).
 /// </summary>

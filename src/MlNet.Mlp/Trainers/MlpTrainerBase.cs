@@ -8,7 +8,7 @@ using MlNet.Mlp.Trainers;
 namespace MlNet.Mlp;
 
 /// <summary>
-/// What the three MLP trainers share: reading the data, building the network, running the engine and reporting.
+/// What the five MLP trainers share: reading the data, building the network, running the engine and reporting.
 /// The derived trainers say only what differs per task: the label, the outputs, the loss and the model type.
 /// </summary>
 public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEstimatorBase<TTransformer, TModel>

@@ -25,8 +25,8 @@ internal abstract class VectorOutputColumn(string name, PrimitiveDataViewType it
     public string WriteOnnx(OnnxGraph graph, string outputs, string column) => writeOnnx(graph, outputs, column);
 }
 
-/// <summary>A <see cref="VectorOutputColumn"/> whose entry j is <c>map(output j, j)</c>, exported by <c>writeOnnx</c>.</summary>
-internal sealed class VectorOutputColumn<T>(string name, PrimitiveDataViewType itemType, string valueKind, Func<float, int, T> map,
+/// <summary>A <see cref="VectorOutputColumn"/> whose entry j is <c>map(output j)</c>, exported by <c>writeOnnx</c>.</summary>
+internal sealed class VectorOutputColumn<T>(string name, PrimitiveDataViewType itemType, string valueKind, Func<float, T> map,
     OnnxColumnWriter writeOnnx)
     : VectorOutputColumn(name, itemType, valueKind, writeOnnx)
 {
@@ -37,7 +37,7 @@ internal sealed class VectorOutputColumn<T>(string name, PrimitiveDataViewType i
             ReadOnlySpan<float> current = outputs.Current();
             var editor = VBufferEditor.Create(ref value, current.Length);
             for (int j = 0; j < current.Length; j++)
-                editor.Values[j] = map(current[j], j);
+                editor.Values[j] = map(current[j]);
             value = editor.Commit();
         };
         return getter;
