@@ -42,18 +42,11 @@ public class MultiOutputInputErrorTests
     private static SchemaShape ShapeOf(DataViewSchema schema) =>
         (SchemaShape)typeof(SchemaShape).GetMethod("Create", BindingFlags.NonPublic | BindingFlags.Static, [typeof(DataViewSchema)])!.Invoke(null, [schema])!;
 
-    private static List<string> CaptureLog(MLContext ml)
-    {
-        var log = new List<string>();
-        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
-        return log;
-    }
-
     [Fact]
     public void Rows_with_a_NaN_or_infinite_feature_or_a_NaN_label_entry_are_skipped_and_counted_in_the_log()
     {
         var ml = new MLContext(seed: 1);
-        List<string> log = CaptureLog(ml);
+        List<string> log = Infrastructure.LogCapture.Start(ml);
         var rows = MultiOutputData.KnownStructure(40, seed: 1);
         rows[3].Features[1] = float.NaN;
         rows[5].Features[0] = float.PositiveInfinity;
@@ -130,7 +123,7 @@ public class MultiOutputInputErrorTests
     public void A_multi_label_entry_that_is_constant_in_the_training_set_gives_a_warning_naming_the_entry()
     {
         var ml = new MLContext(seed: 1);
-        List<string> log = CaptureLog(ml);
+        List<string> log = Infrastructure.LogCapture.Start(ml);
         var rows = MultiOutputData.MultiLabel(60, seed: 4);
         foreach (var row in rows)
             row.Label[1] = true;

@@ -96,25 +96,11 @@ public class MultiOutputTrainerTests
             ("multi-label", MultiOutputData.Load(ml, MultiOutputData.MultiLabel(300, seed: 7)),
                 ml.BinaryClassification.Trainers.MlpMultiLabel(hiddenLayerSizes: [8], numberOfIterations: 5)),
         };
-        string directory = Directory.CreateTempSubdirectory("mlnet-mlp-").FullName;
-        try
+        foreach (var (_, data, pipeline) in tasks)
         {
-            foreach (var (name, data, pipeline) in tasks)
-            {
-                ITransformer model = pipeline.Fit(data);
-                string modelPath = Path.Combine(directory, name + ".zip");
-                string dataPath = Path.Combine(directory, name + ".idv");
-                ml.Model.Save(model, data.Schema, modelPath);
-                using (var stream = File.Create(dataPath))
-                    ml.Data.SaveAsBinary(data, stream);
-                List<string> expected = ScoreFormatter.Format(model.Transform(data));
-                Assert.Contains("Score=", expected[0]);
-                Assert.Equal(expected, ModelLoaderProcess.Score(modelPath, dataPath));
-            }
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
+            var (expected, actual) = ModelLoaderProcess.SaveAndScore(ml, pipeline.Fit(data), data);
+            Assert.Contains("Score=", expected[0]);
+            Assert.Equal(expected, actual);
         }
     }
 

@@ -7,10 +7,8 @@ namespace MlNet.Mlp.Tests.Reliability;
 public class ModelFormatVersionTests
 {
     private const uint FirstVersion = 0x00010001;
-    private const uint SecondVersion = 0x00010002;
     private const uint CurrentVersion = 0x00010003;
     private const uint NewerVersion = 0x00020001;
-    private const int ChecksumSize = 8;
 
     private static readonly MLContext Ml = new(seed: 1);
     private static readonly Lazy<IReadOnlyList<SavedModel>> Models = new(() => SavedModels.All(Ml));

@@ -32,7 +32,7 @@ public class TrainingDataEdgeCaseTests
     public void Rows_with_NaN_or_infinite_features_are_skipped_and_counted_in_the_log(TrainerKind kind)
     {
         var ml = new MLContext(seed: 1);
-        List<string> log = CaptureLog(ml);
+        List<string> log = Infrastructure.LogCapture.Start(ml);
         var rows = EachTrainer.Separable(40, seed: 2);
         rows[3] = ([float.NaN, 0.5f], 1f);
         rows[7] = ([float.PositiveInfinity, 0.5f], 1f);
@@ -48,7 +48,7 @@ public class TrainingDataEdgeCaseTests
     public void Sparse_rows_storing_NaN_or_infinite_features_are_skipped_and_counted_in_the_log(TrainerKind kind)
     {
         var ml = new MLContext(seed: 1);
-        List<string> log = CaptureLog(ml);
+        List<string> log = Infrastructure.LogCapture.Start(ml);
         var rows = EachTrainer.Separable(40, seed: 2);
         // Only stored values are tested in a sparse row, and its implicit zeros must not count against it.
         rows[4] = ([0f, float.NaN], 1f);
@@ -140,7 +140,7 @@ public class TrainingDataEdgeCaseTests
         // Documented choice: a warning, not an error, so that e.g. a cross-validation fold that happens to hold one
         // class still runs; the model then predicts that class, which the warning says.
         var ml = new MLContext(seed: 1);
-        List<string> log = CaptureLog(ml);
+        List<string> log = Infrastructure.LogCapture.Start(ml);
         var rows = EachTrainer.Separable(30, seed: 6).Select(r => (r.Features, 1f));
         ITransformer model = EachTrainer.Create(ml, kind).Fit(EachTrainer.Data(ml, kind, rows));
         AssertFinite(model, EachTrainer.Data(ml, kind, EachTrainer.Separable(5, seed: 3)));
@@ -152,7 +152,7 @@ public class TrainingDataEdgeCaseTests
     public void A_binary_label_with_both_classes_gives_no_single_class_warning(TrainerKind kind)
     {
         var ml = new MLContext(seed: 1);
-        List<string> log = CaptureLog(ml);
+        List<string> log = Infrastructure.LogCapture.Start(ml);
         EachTrainer.Create(ml, kind).Fit(EachTrainer.Data(ml, kind, EachTrainer.Separable(30, seed: 6)));
         Assert.DoesNotContain(log, m => m.Contains("only one class"));
     }
@@ -235,13 +235,6 @@ public class TrainingDataEdgeCaseTests
         ITransformer full = EachTrainer.Create(ml, kind, batchSize: kind == TrainerKind.Perceptron ? 0 : 25).Fit(data);
         Assert.Equal(EachTrainer.Parameters(full), EachTrainer.Parameters(huge));
         AssertFinite(huge, data);
-    }
-
-    private static List<string> CaptureLog(MLContext ml)
-    {
-        var log = new List<string>();
-        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
-        return log;
     }
 
     private static void AssertFinite(ITransformer model, IDataView scoringData)

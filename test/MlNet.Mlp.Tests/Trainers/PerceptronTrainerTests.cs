@@ -87,24 +87,9 @@ public class PerceptronTrainerTests
         var ml = new MLContext(seed: 1);
         IDataView data = TestData.BreastCancer(ml);
         ITransformer model = NormalizedPerceptron(ml).Fit(data);
-        string directory = Directory.CreateTempSubdirectory("mlnet-mlp-").FullName;
-        try
-        {
-            string modelPath = Path.Combine(directory, "perceptron.zip");
-            string dataPath = Path.Combine(directory, "data.idv");
-            ml.Model.Save(model, data.Schema, modelPath);
-            using (var stream = File.Create(dataPath))
-                ml.Data.SaveAsBinary(data, stream);
-
-            List<string> expected = ScoreFormatter.Format(model.Transform(data));
-            string[] actual = ModelLoaderProcess.Score(modelPath, dataPath);
-            Assert.Equal(569, expected.Count);
-            Assert.Equal(expected, actual);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        var (expected, actual) = ModelLoaderProcess.SaveAndScore(ml, model, data);
+        Assert.Equal(569, expected.Count);
+        Assert.Equal(expected, actual);
     }
 
     [Fact]
