@@ -250,11 +250,10 @@ def command_output(command):
 
 def environment_section(versions, loads, onednn_isas):
     cpu = re.search(r"Model name:\s*(.+)", command_output(["lscpu"]))
-    flags = command_output(["grep", "-m1", "-o", "avx512f", "/proc/cpuinfo"])
     libraries = ", ".join(os.path.basename(p) for p in versions["loaded_libraries"] if "dist-packages" not in p)
     return "\n".join([
         f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {cpu.group(1) if cpu else '?'}, {os.cpu_count()} cores{' (AVX-512)' if flags == 'avx512f' else ''}, "
+        f"- Machine: {cpu.group(1) if cpu else '?'}, {os.cpu_count()} cores{' (AVX-512)' if has_avx512() else ''}, "
         f"{platform.platform()}; shared: 1-minute load averages between repetitions {', '.join(f'{l:.1f}' for l in loads)}",
         "- Instruction-set paths: " + "; ".join(
             f"{name}: {' '.join(f'{k}={v!r}' for k, v in environment.items()) or 'as is'} (oneDNN reports {onednn_isas[name]})"

@@ -166,7 +166,7 @@ def write_doc(text):
 def main():
     cache = os.environ.get("PANEL_CACHE", "/tmp/mlnet-mlp-panel")
     sets = [s for s in os.environ.get("PANEL_SETS", "").split(",") if s]
-    entries = panel_data.prepare(cache)
+    entries = panel_data.prepare(cache, with_fashion=not sets or FASHION_BINARY in sets)
     if sets:
         entries = [e for e in entries if e["name"] in sets]
     figures = run_all(os.path.join(cache, "manifest.json"), entries, sets)

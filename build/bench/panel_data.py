@@ -6,16 +6,16 @@ here: stratified for classification, shuffled with seed 0, as scikit-learn's Str
 Fashion-MNIST T-shirt/top vs Shirt (its own train/test split: fold 1 trains, fold 0 tests).
 """
 import csv
-import gzip
 import json
 import os
 
 import numpy as np
 
+from fashion_python import DATA as FASHION, read_idx
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PANEL = os.environ.get("PANEL_DIR", os.path.join(ROOT, "..", "shared", "data", "panel"))
 DATA = os.path.join(ROOT, "data")
-FASHION = os.environ.get("FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
 
 # The panel README's tasks; a set added there without an entry here has its task inferred from its labels.
 PANEL_TASKS = {
@@ -64,15 +64,6 @@ def repo_sets():
     ]
 
 
-def read_idx(name):
-    path = os.path.join(FASHION, name)
-    opener, path = (open, path) if os.path.exists(path) else (gzip.open, path + ".gz")
-    with opener(path, "rb") as f:
-        raw = f.read()
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(raw[3])]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * len(dims)).reshape(dims)
-
-
 def fashion_tshirt_shirt():
     """T-shirt/top (true) vs Shirt, raw grey levels 0–255: (features, labels, folds) with fold 0 the test split."""
     parts = []
@@ -102,9 +93,9 @@ def prepare(directory, with_fashion=True):
         if not file.endswith(".csv"):
             continue
         name = file[:-4]
-        features, labels = read_panel_csv(os.path.join(PANEL, file))
-        folds = np.loadtxt(os.path.join(PANEL, name + ".folds"), dtype=int)
-        entries.append({"name": name, "task": PANEL_TASKS.get(name) or infer_task(labels), "csv": os.path.join(PANEL, file),
+        # The learners read the panel's own files; only a set the table does not know is read here, for its task.
+        task = PANEL_TASKS.get(name) or infer_task(read_panel_csv(os.path.join(PANEL, file))[1])
+        entries.append({"name": name, "task": task, "csv": os.path.join(PANEL, file),
                         "folds": os.path.join(PANEL, name + ".folds"), "fixed_split": False, "source": "panel"})
     for name, task, features, labels in repo_sets():
         entries.append(dict(write(directory, name, task, features, labels, make_folds(labels, task)), source="data"))

@@ -58,7 +58,7 @@ internal static class MultiOutputPeer
         }
         File.WriteAllLines(settings.Predictions, predictions.Select(p => string.Join(',', p.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
 
-        Console.WriteLine("RESULT " + JsonSerializer.Serialize(new { fit_s = fitSeconds, own_metrics = OwnMetrics(ml, targets, predictions, regression) }));
+        ResultLine.Print(new { fit_s = fitSeconds, own_metrics = OwnMetrics(ml, targets, predictions, regression) });
     }
 
     private static IEstimator<ITransformer> Trainer(MLContext ml, Settings s, bool regression)

@@ -50,11 +50,11 @@ public static class PanelCommand
                 }
                 foreach (string learner in applicable)
                 {
-                    Console.WriteLine("RESULT " + JsonSerializer.Serialize(new
+                    ResultLine.Print(new
                     {
                         set = set.Name, task = task.ToString(), learner, tag, seed, rows = set.Labels.Length, features = set.FeatureCount,
                         scores = scores[learner], mean = scores[learner].Average(), fit_s = seconds[learner], fit_total_s = seconds[learner].Sum(),
-                    }));
+                    });
                 }
             }
         }
