@@ -44,10 +44,15 @@ public class CancellationTests(ITestOutputHelper output)
     public async Task Cancelling_mid_epoch_from_another_thread_stops_long_before_the_epoch_would_end(TrainerKind kind)
     {
         var ml = new MLContext(seed: 1);
-        IDataView data = EachTrainer.Data(ml, kind, EachTrainer.Separable(16_000, seed: 2));
+        IDataView data = EachTrainer.Data(ml, kind, EachTrainer.Separable(64_000, seed: 2));
         // Asynchronous continuations: the rest of this test must not run inline on the training thread that completes it.
         var firstEpoch = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var trainer = Create(ml, kind, epoch => firstEpoch.TrySetResult(epoch.Elapsed));
+        int lastEpochCompleted = 0;
+        var trainer = Create(ml, kind, epoch =>
+        {
+            Volatile.Write(ref lastEpochCompleted, Math.Max(lastEpochCompleted, epoch.Epoch));
+            firstEpoch.TrySetResult(epoch.Elapsed);
+        });
         var training = Task.Run(() => trainer.Fit(data));
 
         TimeSpan epochTime = await firstEpoch.Task;
@@ -57,10 +62,12 @@ public class CancellationTests(ITestOutputHelper output)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => training);
         sinceCancel.Stop();
 
-        output.WriteLine($"{kind}: an epoch took {epochTime.TotalMilliseconds:F0} ms (16,000 mini-batches); stopped {sinceCancel.Elapsed.TotalMilliseconds:F1} ms after cancelling");
-        // The rest of the epoch is ~3/4 of epochTime; one mini-batch is 1/16,000 of it. Half an epoch leaves room for a
-        // loaded machine while still failing if cancellation waited for the epoch's end.
-        Assert.True(sinceCancel.Elapsed < epochTime / 2, $"stopped {sinceCancel.Elapsed} after cancelling; an epoch takes {epochTime}");
+        output.WriteLine($"{kind}: an epoch took {epochTime.TotalMilliseconds:F0} ms (64,000 mini-batches); stopped {sinceCancel.Elapsed.TotalMilliseconds:F1} ms after cancelling");
+        // Cancelled a quarter into epoch 2, with three quarters of an epoch (64,000 mini-batches) still to run: a
+        // cancellation that waited for the epoch's end would let epoch 2 complete and be reported. Wall-clock time
+        // after cancelling is printed, not asserted: in a full parallel test run this thread's own wake-up can be
+        // late by more than a short epoch.
+        Assert.Equal(1, Volatile.Read(ref lastEpochCompleted));
     }
 
     [Fact]
