@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
 
@@ -55,38 +58,119 @@ public sealed class RobustFeatureScaling
     /// <summary>
     /// Measures the median and quartiles of every feature over the first <paramref name="rowCount"/> rows, each row
     /// counted with its example weight (as that many copies), or once without weights. A weighted quantile q is the
-    /// smallest value whose cumulative weight reaches q of the total.
+    /// smallest value whose cumulative weight reaches q of the total. Blocks of features are measured on up to
+    /// <paramref name="numberOfThreads"/> threads; the result does not depend on how many.
     /// </summary>
-    public static RobustFeatureScaling Fit(ReadOnlySpan<float> features, int featureCount, int rowCount, ReadOnlySpan<float> exampleWeights = default)
+    public static unsafe RobustFeatureScaling Fit(ReadOnlySpan<float> features, int featureCount, int rowCount, ReadOnlySpan<float> exampleWeights = default,
+        int numberOfThreads = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(featureCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(rowCount, 1);
+        if (features.Length < (long)rowCount * featureCount)
+            throw new ArgumentException($"Expected {rowCount}×{featureCount} features; got {features.Length}.", nameof(features));
+        ReadOnlySpan<float> weights = exampleWeights.IsEmpty ? default : exampleWeights[..rowCount];
+        double totalWeight = 0;
+        foreach (float w in weights)
+            totalWeight += w;
+        if (!weights.IsEmpty && !(totalWeight > 0))
+            throw new ArgumentException("The example weights sum to zero.", nameof(exampleWeights));
+
         var center = new float[featureCount];
         var scale = new float[featureCount];
-        var column = new float[rowCount];
-        var weights = new float[rowCount];
-        for (int i = 0; i < featureCount; i++)
+        int threads = Math.Max(1, numberOfThreads);
+        int block = ColumnsPerBlock(featureCount, rowCount, threads);
+        fixed (float* featurePointer = features)
+        fixed (float* weightPointer = weights)
         {
-            for (int row = 0; row < rowCount; row++)
-            {
-                column[row] = features[row * featureCount + i];
-                weights[row] = exampleWeights.IsEmpty ? 1f : exampleWeights[row];
-            }
-            Array.Sort(column, weights);
-            double total = 0;
-            foreach (float w in weights)
-                total += w;
-            if (!(total > 0))
-                throw new ArgumentException("The example weights sum to zero.", nameof(exampleWeights));
-            float q1 = Quantile(column, weights, total, 0.25), median = Quantile(column, weights, total, 0.5), q3 = Quantile(column, weights, total, 0.75);
-            float halfRange = (column[^1] - column[0]) / 2;
-            center[i] = median;
-            scale[i] = q3 - q1 > 0 && float.IsFinite(q3 - q1) ? q3 - q1 : halfRange > 0 && float.IsFinite(halfRange) ? halfRange : 1f;
+            var job = new ColumnBlocks(featurePointer, featureCount, rowCount, weights.IsEmpty ? null : weightPointer, totalWeight, block, center, scale);
+            ParallelRanges.Run(ref job, (featureCount + block - 1) / block, threads, minimumRange: 1, alignment: 1);
         }
         return new RobustFeatureScaling(center, scale);
     }
 
-    private static float Quantile(float[] sorted, float[] weights, double total, double q)
+    /// <summary>
+    /// Columns copied out per pass over the rows: as many as about 16 MB holds, shared among the threads. Each pass
+    /// visits every row, and a row of a wide set lies on its own memory page, so the fewer passes the fewer page walks
+    /// (with 60,000 rows of 784 features on one thread, the copy took 0.2 s in blocks of 69 columns and the whole fit
+    /// about 10% longer in blocks of 16).
+    /// </summary>
+    private static int ColumnsPerBlock(int featureCount, int rowCount, int threads) =>
+        (int)Math.Clamp((4L << 20) / threads / rowCount, 1, featureCount);
+
+    /// <summary>Measures the features of blocks [start, end), each block with its own scratch.</summary>
+    private readonly unsafe struct ColumnBlocks(float* features, int featureCount, int rowCount, float* weights, double totalWeight, int block,
+        float[] center, float[] scale) : IRangeJob
+    {
+        public void Run(int start, int end)
+        {
+            var columns = new float[block * rowCount];
+            var selection = weights is null ? new OrderStatistics() : null;
+            var sortedWeights = weights is null ? null : new float[rowCount];
+            var rows = new ReadOnlySpan<float>(features, rowCount * featureCount);
+            var rowWeights = weights is null ? default : new ReadOnlySpan<float>(weights, rowCount);
+            for (int first = start * block; first < Math.Min(featureCount, end * block); first += block)
+            {
+                int count = Math.Min(block, featureCount - first);
+                CopyColumns(rows, featureCount, rowCount, first, count, columns);
+                for (int j = 0; j < count; j++)
+                {
+                    Span<float> column = columns.AsSpan(j * rowCount, rowCount);
+                    (center[first + j], scale[first + j]) = weights is null
+                        ? CenterAndScale(column, selection!)
+                        : WeightedCenterAndScale(column, rowWeights, totalWeight, sortedWeights!);
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies features [first, first + count) of every row into <paramref name="columns"/>, one column after the other.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyColumns(ReadOnlySpan<float> features, int featureCount, int rowCount, int first, int count, Span<float> columns)
+    {
+        for (int row = 0; row < rowCount; row++)
+        {
+            ReadOnlySpan<float> values = features.Slice(row * featureCount + first, count);
+            for (int j = 0; j < count; j++)
+                columns[j * rowCount + row] = values[j];
+        }
+    }
+
+    /// <summary>
+    /// Without weights the quantile q is the value of rank ⌈q·n⌉ (1-based) in sorted order, so three linear-time
+    /// selections replace a sort. Turns <paramref name="column"/> into keys.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (float Center, float Scale) CenterAndScale(Span<float> column, OrderStatistics selection)
+    {
+        (uint min, uint max) = OrderStatistics.ToKeys(column);
+        ReadOnlySpan<uint> keys = MemoryMarshal.Cast<float, uint>(column);
+        selection.Reset();
+        return CenterAndScale(UnweightedQuantile(keys, 0.25, selection), UnweightedQuantile(keys, 0.5, selection),
+            UnweightedQuantile(keys, 0.75, selection), OrderStatistics.FromKey(min), OrderStatistics.FromKey(max));
+    }
+
+    private static float UnweightedQuantile(ReadOnlySpan<uint> keys, double q, OrderStatistics selection) =>
+        OrderStatistics.FromKey(selection.Select(keys, (int)Math.Ceiling(q * keys.Length) - 1));
+
+    /// <summary>With weights, the column is sorted and the cumulative weight walked. Sorts <paramref name="column"/>.</summary>
+    private static (float Center, float Scale) WeightedCenterAndScale(Span<float> column, ReadOnlySpan<float> weights, double totalWeight,
+        float[] sortedWeights)
+    {
+        weights.CopyTo(sortedWeights);
+        column.Sort(sortedWeights.AsSpan());
+        return CenterAndScale(Quantile(column, sortedWeights, totalWeight, 0.25), Quantile(column, sortedWeights, totalWeight, 0.5),
+            Quantile(column, sortedWeights, totalWeight, 0.75), column[0], column[^1]);
+    }
+
+    /// <summary>The centre is the median; the scale the interquartile range, else half the range, else 1.</summary>
+    private static (float Center, float Scale) CenterAndScale(float q1, float median, float q3, float min, float max)
+    {
+        float halfRange = (max - min) / 2;
+        float scale = q3 - q1 > 0 && float.IsFinite(q3 - q1) ? q3 - q1 : halfRange > 0 && float.IsFinite(halfRange) ? halfRange : 1f;
+        return (median, scale);
+    }
+
+    private static float Quantile(ReadOnlySpan<float> sorted, ReadOnlySpan<float> weights, double total, double q)
     {
         double target = q * total, cumulative = 0;
         for (int k = 0; k < sorted.Length; k++)
@@ -113,10 +197,6 @@ public sealed class RobustFeatureScaling
         destination = destination[..FeatureCount];
         TensorPrimitives.Subtract(source, _center, destination);
         TensorPrimitives.Multiply(destination, _inverseScale, destination);
-        for (int i = 0; i < destination.Length; i++)
-        {
-            float t = Math.Clamp(destination[i] * (1f / ClipBound), -SaturationPoint, SaturationPoint);
-            destination[i] = ClipBound * t / MathF.Sqrt(1f + t * t);
-        }
+        SmoothClip.Apply(destination, ClipBound, SaturationPoint);
     }
 }

@@ -2,7 +2,7 @@ namespace MlNet.Mlp.Kernels;
 
 /// <summary>
 /// Plain scalar definitions of the elementwise kernels (<see cref="Activations"/>, <see cref="Softmax"/>,
-/// <see cref="Bias"/>, <see cref="OptimizerKernels"/>), computed in double where it matters. Tests compare the
+/// <see cref="Bias"/>, <see cref="OptimizerKernels"/>, <see cref="Kernels.SmoothClip"/>), computed in double where it matters. Tests compare the
 /// vectorised kernels against them; they are never used for training.
 /// </summary>
 internal static class KernelReference
@@ -61,6 +61,15 @@ internal static class KernelReference
         for (int i = 0; i < h.Length; i++)
             if (h[i] <= -1f || h[i] >= 1f)
                 g[i] = 0f;
+    }
+
+    public static void SmoothClip(ReadOnlySpan<float> x, Span<float> y, float bound, float saturation)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double t = Math.Clamp(x[i] / (double)bound, -saturation, saturation);
+            y[i] = (float)(bound * t / Math.Sqrt(1 + t * t));
+        }
     }
 
     public static void SoftmaxRow(ReadOnlySpan<float> z, Span<float> p)

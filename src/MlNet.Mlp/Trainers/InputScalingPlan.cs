@@ -29,9 +29,10 @@ internal sealed class InputScalingPlan
     /// The plan for training on <paramref name="training"/>. Continuing from a model with a robust input stage keeps
     /// that stage (the networks were trained behind it); robust scaling cannot reach a folded network, so continuing
     /// from one without a stage, or features that arrive sparse (whose zeros the stage would move), standardise instead.
+    /// Robust scaling measures its quantiles on up to <paramref name="numberOfThreads"/> threads.
     /// </summary>
     public static InputScalingPlan Create(FeatureScalingKind scaling, TrainingData training, bool arrivedSparse, MlpModelParameters? initial,
-        IChannel channel, string featureColumn)
+        IChannel channel, string featureColumn, int numberOfThreads)
     {
         if (initial?.InputScaling is { } stage)
             return new InputScalingPlan(null, stage);
@@ -44,7 +45,8 @@ internal sealed class InputScalingPlan
         switch (scaling)
         {
             case FeatureScalingKind.Robust:
-                return new InputScalingPlan(null, RobustFeatureScaling.Fit(training.Features, training.FeatureCount, training.ExampleCount, training.ExampleWeights));
+                return new InputScalingPlan(null, RobustFeatureScaling.Fit(training.Features, training.FeatureCount, training.ExampleCount, training.ExampleWeights,
+                    numberOfThreads));
             case FeatureScalingKind.Standardize:
                 var standardizer = FeatureStandardizer.Fit(training.Features, training.FeatureCount, training.ExampleCount, training.ExampleWeights,
                     minimumNonZeroShare: arrivedSparse ? SparseStandardizedShare : 0);

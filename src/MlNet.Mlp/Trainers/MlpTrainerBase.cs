@@ -107,14 +107,14 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             ? ReadValidation(fitHost, channel, validationSet, featureCount, outputCount, standardization, classWeights)
             : null;
 
+        int seed = TrainerOptions.Seed ?? Host.Rand.Next();
+        TrainingOptions engineOptions = EngineOptions(channel, LossAndOutput.Loss, seed, training.RowCount, engineValidation is not null);
         var scaling = InputScalingPlan.Create(EngineEnums.ToEngine(TrainerOptions.FeatureScaling), engineTraining, training.ArrivedSparse,
-            initial, channel, FeatureColumn.Name);
+            initial, channel, FeatureColumn.Name, engineOptions.ThreadCount);
         scaling.Apply(engineTraining);
         if (engineValidation is not null)
             scaling.Apply(engineValidation);
 
-        int seed = TrainerOptions.Seed ?? Host.Rand.Next();
-        TrainingOptions engineOptions = EngineOptions(channel, LossAndOutput.Loss, seed, training.RowCount, engineValidation is not null);
         MlpNetwork[] starts = initial is not null
             ? initial.Ensemble.Members.Select(scaling.ToTrainingSpace).ToArray()
             : Enumerable.Range(0, TrainerOptions.EnsembleSize).Select(k => CreateNetwork(featureCount, outputCount, MemberSeed(seed, k))).ToArray();

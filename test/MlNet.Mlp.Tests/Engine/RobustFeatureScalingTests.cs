@@ -33,6 +33,59 @@ public class RobustFeatureScalingTests
         Assert.Equal(b.Scale.ToArray(), a.Scale.ToArray());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MatchesQuantilesTakenFromSortedColumns(bool unitWeights)
+    {
+        // 37 features (more than one block of columns), 500 rows: pixel-like columns full of ties, continuous ones, a
+        // constant one and a one-hot one. Unit weights take the sorting path; both must agree with the definition.
+        const int features = 37, rows = 500;
+        var random = new Random(5);
+        var data = new float[rows * features];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < features; j++)
+            {
+                data[r * features + j] = (j % 4) switch
+                {
+                    0 => random.Next(3) == 0 ? random.Next(256) / 255f : 0f,
+                    1 => (float)(random.NextDouble() * 20 - 5),
+                    2 => j == 2 ? 4f : random.Next(10),
+                    _ => r == j ? 1f : 0f,
+                };
+            }
+        }
+        RobustFeatureScaling scaling = RobustFeatureScaling.Fit(data, features, rows, unitWeights ? Enumerable.Repeat(1f, rows).ToArray() : default);
+        for (int j = 0; j < features; j++)
+        {
+            float[] sorted = Enumerable.Range(0, rows).Select(r => data[r * features + j]).Order().ToArray();
+            float q1 = sorted[(int)Math.Ceiling(0.25 * rows) - 1], median = sorted[(int)Math.Ceiling(0.5 * rows) - 1];
+            float q3 = sorted[(int)Math.Ceiling(0.75 * rows) - 1], halfRange = (sorted[^1] - sorted[0]) / 2;
+            Assert.Equal(median, scaling.Center[j]);
+            Assert.Equal(q3 > q1 ? q3 - q1 : halfRange > 0 ? halfRange : 1f, scaling.Scale[j]);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheThreadCountDoesNotChangeTheFit(bool weighted)
+    {
+        // Enough rows that the columns are measured in several blocks, which the threads share out.
+        const int features = 64, rows = 70_000;
+        var random = new Random(9);
+        float[] data = EngineTestData.Uniform(random, features * rows, 3f);
+        float[]? weights = weighted ? Enumerable.Range(0, rows).Select(_ => (float)random.NextDouble()).ToArray() : null;
+        RobustFeatureScaling one = RobustFeatureScaling.Fit(data, features, rows, weights, numberOfThreads: 1);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            RobustFeatureScaling many = RobustFeatureScaling.Fit(data, features, rows, weights, threads);
+            Assert.Equal(one.Center.ToArray(), many.Center.ToArray());
+            Assert.Equal(one.Scale.ToArray(), many.Scale.ToArray());
+        }
+    }
+
     [Fact]
     public void ClipsSmoothlyIntoPlusMinusThreeAndKeepsSmallValuesAlmostAsTheyAre()
     {

@@ -57,6 +57,22 @@ public class ElementwiseKernelTests
         CheckUnary(Activations.Sign, KernelReference.Sign, 3f, 0f, inPlace);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SmoothClipMatchesReference(bool inPlace)
+    {
+        // Scale 1e8 reaches the saturation point (t = 10⁶ at x = 3·10⁶).
+        foreach (float scale in new[] { 2f, 50f, 1e8f })
+        {
+            CheckUnary((x, y) => { x.CopyTo(y); SmoothClip.Apply(y, 3f, 1e6f); },
+                (x, y) => KernelReference.SmoothClip(x, y, 3f, 1e6f), scale, 1e-6f, inPlace);
+        }
+        float[] extremes = [float.MaxValue, -float.MaxValue, 0f, -0f];
+        SmoothClip.Apply(extremes, 3f, 1e6f);
+        Assert.Equal([3f, -3f, 0f, -0f], extremes);
+    }
+
     [Fact]
     public void SigmoidNeverOverflowsToNaN()
     {
