@@ -82,8 +82,12 @@ public sealed class RobustFeatureScaling
         fixed (float* featurePointer = features)
         fixed (float* weightPointer = weights)
         {
-            var job = new ColumnBlocks(featurePointer, featureCount, rowCount, weights.IsEmpty ? null : weightPointer, totalWeight, block, center, scale);
-            ParallelRanges.Run(ref job, (featureCount + block - 1) / block, threads, minimumRange: 1, alignment: 1);
+            // One scratch per thread: thread t measures blocks t, t + T, t + 2T, … (blocks cost the same, so a fixed
+            // share balances), which keeps the scratch within the budget however the team splits the work.
+            int blocks = (featureCount + block - 1) / block, shares = Math.Min(threads, blocks);
+            var job = new ColumnBlocks(featurePointer, featureCount, rowCount, weights.IsEmpty ? null : weightPointer, totalWeight, block,
+                shares, center, scale);
+            ParallelRanges.Run(ref job, shares, threads, minimumRange: 1, alignment: 1);
         }
         return new RobustFeatureScaling(center, scale);
     }
@@ -97,9 +101,9 @@ public sealed class RobustFeatureScaling
     private static int ColumnsPerBlock(int featureCount, int rowCount, int threads) =>
         (int)Math.Clamp((4L << 20) / threads / rowCount, 1, featureCount);
 
-    /// <summary>Measures the features of blocks [start, end), each block with its own scratch.</summary>
+    /// <summary>Measures the blocks of shares [start, end): share t has blocks t, t + shares, t + 2·shares, …</summary>
     private readonly unsafe struct ColumnBlocks(float* features, int featureCount, int rowCount, float* weights, double totalWeight, int block,
-        float[] center, float[] scale) : IRangeJob
+        int shares, float[] center, float[] scale) : IRangeJob
     {
         public void Run(int start, int end)
         {
@@ -108,16 +112,19 @@ public sealed class RobustFeatureScaling
             var sortedWeights = weights is null ? null : new float[rowCount];
             var rows = new ReadOnlySpan<float>(features, rowCount * featureCount);
             var rowWeights = weights is null ? default : new ReadOnlySpan<float>(weights, rowCount);
-            for (int first = start * block; first < Math.Min(featureCount, end * block); first += block)
+            for (int share = start; share < end; share++)
             {
-                int count = Math.Min(block, featureCount - first);
-                CopyColumns(rows, featureCount, rowCount, first, count, columns);
-                for (int j = 0; j < count; j++)
+                for (int first = share * block; first < featureCount; first += shares * block)
                 {
-                    Span<float> column = columns.AsSpan(j * rowCount, rowCount);
-                    (center[first + j], scale[first + j]) = weights is null
-                        ? CenterAndScale(column, selection!)
-                        : WeightedCenterAndScale(column, rowWeights, totalWeight, sortedWeights!);
+                    int count = Math.Min(block, featureCount - first);
+                    CopyColumns(rows, featureCount, rowCount, first, count, columns);
+                    for (int j = 0; j < count; j++)
+                    {
+                        Span<float> column = columns.AsSpan(j * rowCount, rowCount);
+                        (center[first + j], scale[first + j]) = weights is null
+                            ? CenterAndScale(column, selection!)
+                            : WeightedCenterAndScale(column, rowWeights, totalWeight, sortedWeights!);
+                    }
                 }
             }
         }
