@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace MlNet.Mlp.Kernels;
 
@@ -47,6 +48,7 @@ internal readonly struct ReluOperator : IUnaryOperator
 {
     public float Invoke(float x) => MathF.Max(x, 0f);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Max(x, TWidth.Zero);
 }
@@ -56,6 +58,7 @@ internal readonly struct HardTanhOperator : IUnaryOperator
 {
     public float Invoke(float x) => MathF.Min(MathF.Max(x, -1f), 1f);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Min(TWidth.Max(x, TWidth.Create(-1f)), TWidth.Create(1f));
 }
@@ -65,6 +68,7 @@ internal readonly struct SignOperator : IUnaryOperator
 {
     public float Invoke(float x) => x >= 0f ? 1f : -1f;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.ConditionalSelect(TWidth.GreaterThanOrEqual(x, TWidth.Zero), TWidth.Create(1f), TWidth.Create(-1f));
 }
@@ -74,6 +78,7 @@ internal readonly struct SigmoidBackwardOperator : IBinaryOperator
 {
     public float Invoke(float h, float g) => g * (h * (1f - h));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector h, TVector g) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Multiply(g, TWidth.Multiply(h, TWidth.Subtract(TWidth.Create(1f), h)));
 }
@@ -83,6 +88,7 @@ internal readonly struct TanhBackwardOperator : IBinaryOperator
 {
     public float Invoke(float h, float g) => g * (1f - h * h);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector h, TVector g) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Multiply(g, TWidth.Subtract(TWidth.Create(1f), TWidth.Multiply(h, h)));
 }
@@ -92,6 +98,7 @@ internal readonly struct ReluBackwardOperator : IBinaryOperator
 {
     public float Invoke(float h, float g) => h > 0f ? g : 0f;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector h, TVector g) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.ConditionalSelect(TWidth.GreaterThan(h, TWidth.Zero), g, TWidth.Zero);
 }
@@ -101,6 +108,7 @@ internal readonly struct HardTanhBackwardOperator : IBinaryOperator
 {
     public float Invoke(float h, float g) => MathF.Abs(h) < 1f ? g : 0f;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector h, TVector g) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.ConditionalSelect(TWidth.LessThan(TWidth.Abs(h), TWidth.Create(1f)), g, TWidth.Zero);
 }

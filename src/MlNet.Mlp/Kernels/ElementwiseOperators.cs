@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNet.Mlp.Kernels;
 
 /// <summary>
@@ -46,6 +48,7 @@ internal readonly struct IdentityOperator : IUnaryOperator
 {
     public float Invoke(float x) => x;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> => x;
 }
 
@@ -54,6 +57,7 @@ internal readonly struct AddThenOperator<TUnary> : IBinaryOperator where TUnary 
 {
     public float Invoke(float x, float y) => default(TUnary).Invoke(x + y);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x, TVector y) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         default(TUnary).Invoke<TVector, TWidth>(TWidth.Add(x, y));
 }
@@ -63,6 +67,7 @@ internal readonly struct MultiplyAddOperator(float scale) : IBinaryOperator
 {
     public float Invoke(float x, float y) => x * scale + y;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x, TVector y) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Add(TWidth.Multiply(x, TWidth.Create(scale)), y);
 }
@@ -72,6 +77,7 @@ internal readonly struct MultiplyOperator : IBinaryOperator
 {
     public float Invoke(float x, float y) => x * y;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x, TVector y) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Multiply(x, y);
 }
@@ -81,6 +87,7 @@ internal readonly struct ScaleOperator(float scale) : IUnaryOperator
 {
     public float Invoke(float x) => x * scale;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Multiply(x, TWidth.Create(scale));
 }
@@ -90,6 +97,7 @@ internal readonly struct AddOperator : IBinaryOperator
 {
     public float Invoke(float x, float y) => x + y;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x, TVector y) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Add(x, y);
 }

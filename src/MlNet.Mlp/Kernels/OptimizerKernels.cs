@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNet.Mlp.Kernels;
 
 /// <summary>
@@ -41,6 +43,7 @@ internal readonly struct MomentumOperator(float learningRate, float momentum) : 
         return (w - d, d);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (TVector Parameter, TVector State) Invoke<TVector, TWidth>(TVector w, TVector g, TVector delta)
         where TVector : struct where TWidth : struct, IVectorWidth<TVector>
     {
@@ -59,6 +62,7 @@ internal readonly struct NesterovOperator(float learningRate, float momentum) : 
         return (w - (step + momentum * d), d);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (TVector Parameter, TVector State) Invoke<TVector, TWidth>(TVector w, TVector g, TVector delta)
         where TVector : struct where TWidth : struct, IVectorWidth<TVector>
     {
@@ -80,6 +84,7 @@ internal readonly struct AdamOperator(float stepSize, float beta1, float beta2, 
         return (w - stepSize * mi / (MathF.Sqrt(vi * secondMomentCorrection) + epsilon), mi, vi);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (TVector Parameter, TVector First, TVector Second) Invoke<TVector, TWidth>(TVector w, TVector g, TVector m, TVector v)
         where TVector : struct where TWidth : struct, IVectorWidth<TVector>
     {

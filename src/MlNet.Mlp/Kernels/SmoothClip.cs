@@ -31,6 +31,7 @@ internal readonly struct SmoothClipOperator(float bound, float saturation) : IUn
         return _bound * t / MathF.Sqrt(1f + t * t);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector>
     {
         TVector t = TWidth.Min(TWidth.Max(TWidth.Multiply(x, TWidth.Create(_inverseBound)), TWidth.Create(-_saturation)), TWidth.Create(_saturation));
