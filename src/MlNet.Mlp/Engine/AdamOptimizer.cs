@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
@@ -77,9 +76,8 @@ public sealed class AdamOptimizer : Optimizer
             secondMomentCorrection = (float)(1 / (1 - Math.Pow(Beta2, StepCount)));
             correctionsStep = StepCount;
         }
-        if (WeightDecay > 0 && decayed[block])
-            TensorPrimitives.Multiply(parameters, 1f - LearningRate * WeightDecay, parameters);
+        float decay = WeightDecay > 0 && decayed[block] ? 1f - LearningRate * WeightDecay : 1f;
         OptimizerKernels.AdamStep(parameters, gradient, firstMoments[block], secondMoments[block],
-            (float)(LearningRate / firstMomentDenominator), Beta1, Beta2, secondMomentCorrection, Epsilon, NumberOfThreads);
+            (float)(LearningRate / firstMomentDenominator), Beta1, Beta2, secondMomentCorrection, Epsilon, decay, NumberOfThreads);
     }
 }

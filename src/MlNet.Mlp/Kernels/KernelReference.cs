@@ -128,13 +128,13 @@ internal static class KernelReference
     }
 
     public static void AdamStep(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon)
+        float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon, float decay = 1f)
     {
         for (int i = 0; i < w.Length; i++)
         {
             m[i] = (float)((double)beta1 * m[i] + (1.0 - beta1) * g[i]);
             v[i] = (float)((double)beta2 * v[i] + (1.0 - beta2) * (double)g[i] * g[i]);
-            w[i] = (float)(w[i] - (double)stepSize * m[i] / (Math.Sqrt((double)v[i] * secondMomentCorrection) + epsilon));
+            w[i] = (float)((double)w[i] * decay - (double)stepSize * m[i] / (Math.Sqrt((double)v[i] * secondMomentCorrection) + epsilon));
         }
     }
 

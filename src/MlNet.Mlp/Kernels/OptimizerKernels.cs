@@ -26,12 +26,15 @@ public static class OptimizerKernels
         ParallelElementwise.Update(new NesterovOperator(learningRate, momentum), w, g, delta, numberOfThreads);
 
     /// <summary>
-    /// Adam step: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − s·m / (√(v·c) + ε), where the caller
-    /// passes the bias corrections for step t as s = η/(1−β1^t) and c = 1/(1−β2^t).
+    /// Adam step: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w·δ − s·m / (√(v·c) + ε), where the caller
+    /// passes the bias corrections for step t as s = η/(1−β1^t) and c = 1/(1−β2^t), and AdamW's decoupled decay as
+    /// δ = 1 − η·λ (1 for Adam, where w·1 is w exactly). Decaying here rather than in a pass of its own spares one
+    /// read and one write of every weight: the step streams w, g, m and v, and with batches of 32 on 784 inputs it was
+    /// half of a Fit.
     /// </summary>
     public static void AdamStep(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon, int numberOfThreads = 1) =>
-        ParallelElementwise.Update(new AdamOperator(stepSize, beta1, beta2, secondMomentCorrection, epsilon), w, g, m, v, numberOfThreads);
+        float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon, float decay = 1f, int numberOfThreads = 1) =>
+        ParallelElementwise.Update(new AdamOperator(stepSize, beta1, beta2, secondMomentCorrection, epsilon, decay), w, g, m, v, numberOfThreads);
 }
 
 /// <summary>Δw ← η·g + α·Δw; w ← w − Δw.</summary>
@@ -73,15 +76,16 @@ internal readonly struct NesterovOperator(float learningRate, float momentum) : 
     }
 }
 
-/// <summary>m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − s·m / (√(v·c) + ε).</summary>
-internal readonly struct AdamOperator(float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon)
+/// <summary>m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w·δ − s·m / (√(v·c) + ε).</summary>
+internal readonly struct AdamOperator(float stepSize, float beta1, float beta2, float secondMomentCorrection, float epsilon, float decay)
     : IParameterUpdateWithTwoStates
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (float Parameter, float First, float Second) Invoke(float w, float g, float m, float v)
     {
         float mi = beta1 * m + (1f - beta1) * g;
         float vi = beta2 * v + (1f - beta2) * (g * g);
-        return (w - stepSize * mi / (MathF.Sqrt(vi * secondMomentCorrection) + epsilon), mi, vi);
+        return (w * decay - stepSize * mi / (MathF.Sqrt(vi * secondMomentCorrection) + epsilon), mi, vi);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -91,7 +95,7 @@ internal readonly struct AdamOperator(float stepSize, float beta1, float beta2, 
         TVector mi = TWidth.Add(TWidth.Multiply(TWidth.Create(beta1), m), TWidth.Multiply(TWidth.Create(1f - beta1), g));
         TVector vi = TWidth.Add(TWidth.Multiply(TWidth.Create(beta2), v), TWidth.Multiply(TWidth.Create(1f - beta2), TWidth.Multiply(g, g)));
         TVector denominator = TWidth.Add(TWidth.Sqrt(TWidth.Multiply(vi, TWidth.Create(secondMomentCorrection))), TWidth.Create(epsilon));
-        TVector w2 = TWidth.Subtract(w, TWidth.Divide(TWidth.Multiply(TWidth.Create(stepSize), mi), denominator));
+        TVector w2 = TWidth.Subtract(TWidth.Multiply(w, TWidth.Create(decay)), TWidth.Divide(TWidth.Multiply(TWidth.Create(stepSize), mi), denominator));
         return (w2, mi, vi);
     }
 }

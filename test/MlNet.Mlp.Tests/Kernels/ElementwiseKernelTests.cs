@@ -184,15 +184,19 @@ public class ElementwiseKernelTests
             CheckStep(w, d, (wa, da) => OptimizerKernels.NesterovStep(wa, g, da, 0.1f, 0.9f),
                 (wa, da) => KernelReference.NesterovStep(wa, g, da, 0.1f, 0.9f), n);
 
-            float[] wa = (float[])w.Clone(), ma = (float[])m.Clone(), va = (float[])v.Clone();
-            float[] wr = (float[])w.Clone(), mr = (float[])m.Clone(), vr = (float[])v.Clone();
-            OptimizerKernels.AdamStep(wa, g, ma, va, 0.01f / (1 - 0.9f * 0.9f), 0.9f, 0.999f, 1f / (1 - 0.999f * 0.999f), 1e-8f);
-            KernelReference.AdamStep(wr, g, mr, vr, 0.01f / (1 - 0.9f * 0.9f), 0.9f, 0.999f, 1f / (1 - 0.999f * 0.999f), 1e-8f);
-            for (int i = 0; i < n; i++)
+            // Plain Adam, and AdamW's decoupled decay (δ = 1 − ηλ with η 0.01, λ 0.1) folded into the same step.
+            foreach (float decay in new[] { 1f, 0.999f })
             {
-                AssertClose(mr[i], ma[i], 1e-7f, 1e-6f, $"Adam m n={n} i={i}");
-                AssertClose(vr[i], va[i], 1e-9f, 1e-6f, $"Adam v n={n} i={i}");
-                AssertClose(wr[i], wa[i], 1e-6f, 1e-5f, $"Adam w n={n} i={i}");
+                float[] wa = (float[])w.Clone(), ma = (float[])m.Clone(), va = (float[])v.Clone();
+                float[] wr = (float[])w.Clone(), mr = (float[])m.Clone(), vr = (float[])v.Clone();
+                OptimizerKernels.AdamStep(wa, g, ma, va, 0.01f / (1 - 0.9f * 0.9f), 0.9f, 0.999f, 1f / (1 - 0.999f * 0.999f), 1e-8f, decay);
+                KernelReference.AdamStep(wr, g, mr, vr, 0.01f / (1 - 0.9f * 0.9f), 0.9f, 0.999f, 1f / (1 - 0.999f * 0.999f), 1e-8f, decay);
+                for (int i = 0; i < n; i++)
+                {
+                    AssertClose(mr[i], ma[i], 1e-7f, 1e-6f, $"Adam m n={n} i={i}");
+                    AssertClose(vr[i], va[i], 1e-9f, 1e-6f, $"Adam v n={n} i={i}");
+                    AssertClose(wr[i], wa[i], 1e-6f, 1e-5f, $"Adam w n={n} i={i} decay={decay}");
+                }
             }
         }
     }
