@@ -51,14 +51,28 @@ internal sealed class OrderStatistics
     public static float FromKey(uint key) =>
         BitConverter.UInt32BitsToSingle((key & 0x8000_0000u) != 0 ? key ^ 0x8000_0000u : ~key);
 
-    /// <summary>Forgets the counts of the previous sample; call before selecting from new keys.</summary>
-    public void Reset() => Array.Clear(_countedUnder);
-
-    /// <summary>The key at position <paramref name="rank"/> (0-based) of <paramref name="keys"/> sorted ascending.</summary>
-    public uint Select(ReadOnlySpan<uint> keys, int rank)
+    /// <summary>
+    /// For each rank in <paramref name="ranks"/> (0-based), the key at that position of <paramref name="keys"/> sorted
+    /// ascending, into <paramref name="selected"/>. Counts are shared between ranks whose leading digits agree, so
+    /// ranks given in ascending order pass over the keys least often.
+    /// </summary>
+    public void Select(ReadOnlySpan<uint> keys, ReadOnlySpan<int> ranks, Span<uint> selected)
     {
-        if ((uint)rank >= (uint)keys.Length)
-            throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank must lie in [0, {keys.Length}).");
+        if (selected.Length < ranks.Length)
+            throw new ArgumentException($"Room for {selected.Length} keys, but {ranks.Length} ranks.", nameof(selected));
+        foreach (int rank in ranks)
+        {
+            if ((uint)rank >= (uint)keys.Length)
+                throw new ArgumentOutOfRangeException(nameof(ranks), rank, $"A rank must lie in [0, {keys.Length}).");
+        }
+        // Counts of an earlier call belong to other keys.
+        Array.Clear(_countedUnder);
+        for (int r = 0; r < ranks.Length; r++)
+            selected[r] = Select(keys, ranks[r]);
+    }
+
+    private uint Select(ReadOnlySpan<uint> keys, int rank)
+    {
         uint prefix = 0, prefixMask = 0;
         int remaining = rank;
         for (int level = 0; level < Digits.Length; level++)

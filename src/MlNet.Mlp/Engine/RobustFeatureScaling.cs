@@ -150,14 +150,15 @@ public sealed class RobustFeatureScaling
     private static (float Center, float Scale) CenterAndScale(Span<float> column, OrderStatistics selection)
     {
         (uint min, uint max) = OrderStatistics.ToKeys(column);
-        ReadOnlySpan<uint> keys = MemoryMarshal.Cast<float, uint>(column);
-        selection.Reset();
-        return CenterAndScale(UnweightedQuantile(keys, 0.25, selection), UnweightedQuantile(keys, 0.5, selection),
-            UnweightedQuantile(keys, 0.75, selection), OrderStatistics.FromKey(min), OrderStatistics.FromKey(max));
+        int n = column.Length;
+        ReadOnlySpan<int> ranks = [QuartileRank(0.25, n), QuartileRank(0.5, n), QuartileRank(0.75, n)];
+        Span<uint> quartiles = stackalloc uint[3];
+        selection.Select(MemoryMarshal.Cast<float, uint>(column), ranks, quartiles);
+        return FromQuartiles(OrderStatistics.FromKey(quartiles[0]), OrderStatistics.FromKey(quartiles[1]), OrderStatistics.FromKey(quartiles[2]),
+            OrderStatistics.FromKey(min), OrderStatistics.FromKey(max));
     }
 
-    private static float UnweightedQuantile(ReadOnlySpan<uint> keys, double q, OrderStatistics selection) =>
-        OrderStatistics.FromKey(selection.Select(keys, (int)Math.Ceiling(q * keys.Length) - 1));
+    private static int QuartileRank(double q, int n) => (int)Math.Ceiling(q * n) - 1;
 
     /// <summary>With weights, the column is sorted and the cumulative weight walked. Sorts <paramref name="column"/>.</summary>
     private static (float Center, float Scale) WeightedCenterAndScale(Span<float> column, ReadOnlySpan<float> weights, double totalWeight,
@@ -165,12 +166,12 @@ public sealed class RobustFeatureScaling
     {
         weights.CopyTo(sortedWeights);
         column.Sort(sortedWeights.AsSpan());
-        return CenterAndScale(Quantile(column, sortedWeights, totalWeight, 0.25), Quantile(column, sortedWeights, totalWeight, 0.5),
+        return FromQuartiles(Quantile(column, sortedWeights, totalWeight, 0.25), Quantile(column, sortedWeights, totalWeight, 0.5),
             Quantile(column, sortedWeights, totalWeight, 0.75), column[0], column[^1]);
     }
 
     /// <summary>The centre is the median; the scale the interquartile range, else half the range, else 1.</summary>
-    private static (float Center, float Scale) CenterAndScale(float q1, float median, float q3, float min, float max)
+    private static (float Center, float Scale) FromQuartiles(float q1, float median, float q3, float min, float max)
     {
         float halfRange = (max - min) / 2;
         float scale = q3 - q1 > 0 && float.IsFinite(q3 - q1) ? q3 - q1 : halfRange > 0 && float.IsFinite(halfRange) ? halfRange : 1f;

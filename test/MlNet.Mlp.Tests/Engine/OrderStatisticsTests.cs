@@ -32,11 +32,13 @@ public class OrderStatisticsTests
             (uint min, uint max) = OrderStatistics.ToKeys(keys);
             Assert.Equal(sorted[0], OrderStatistics.FromKey(min));
             Assert.Equal(sorted[^1], OrderStatistics.FromKey(max));
-            selection.Reset();
+            // All ranks in one call: counts are reused from one rank to the next where the leading digits agree.
+            int[] ranks = Enumerable.Range(0, n).ToArray();
+            var selectedKeys = new uint[n];
+            selection.Select(MemoryMarshal.Cast<float, uint>(keys), ranks, selectedKeys);
             for (int rank = 0; rank < n; rank++)
             {
-                // Counts are reused from one rank to the next where the leading digits agree, as the quartiles reuse them.
-                float selected = OrderStatistics.FromKey(selection.Select(MemoryMarshal.Cast<float, uint>(keys), rank));
+                float selected = OrderStatistics.FromKey(selectedKeys[rank]);
                 Assert.True(selected == sorted[rank], $"{kind}, n={n}, rank {rank}: expected {sorted[rank]}, got {selected}.");
             }
         }
@@ -59,7 +61,7 @@ public class OrderStatisticsTests
     public void ARankOutsideTheSampleIsRejected()
     {
         var selection = new OrderStatistics();
-        Assert.Throws<ArgumentOutOfRangeException>(() => selection.Select(new uint[3], 3));
-        Assert.Throws<ArgumentOutOfRangeException>(() => selection.Select(new uint[3], -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => selection.Select(new uint[3], [3], new uint[1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => selection.Select(new uint[3], [-1], new uint[1]));
     }
 }
