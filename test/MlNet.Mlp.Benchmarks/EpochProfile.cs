@@ -126,9 +126,11 @@ public static class EpochProfile
                 _backpropagation.Loss(_batchTargets, ReadOnlySpan<float>.Empty, rows, computeGradient: true);
                 Add("loss and its gradient", t);
                 t = Stopwatch.GetTimestamp();
-                _backpropagation.Backward(features, rows, L2);
-                Add("backward (GEMMs, L2, bias sums, ReLU')", t);
-                Timed("optimiser (momentum step)", () => _optimizer.ApplyGradients(network, _backpropagation, options.LearningRate));
+                // The momentum step runs inside the backward pass: in the weight gradients' epilogues, and for the biases
+                // right after their sums.
+                _optimizer.BeginStep(options.LearningRate, options.ThreadCount);
+                _backpropagation.BackwardAndUpdate(features, rows, L2, _optimizer);
+                Add("backward and momentum step (GEMMs, L2, ReLU', bias sums)", t);
             }
             Timed("finiteness check", () => network.ParametersAreFinite());
         }

@@ -67,7 +67,20 @@ public sealed class AdamOptimizer : Optimizer
     public float WeightDecay { get; }
 
     /// <inheritdoc />
-    protected override void UpdateBlock(int block, Span<float> parameters, ReadOnlySpan<float> gradient)
+    protected override void UpdateBlock(int block, Span<float> parameters, ReadOnlySpan<float> gradient) =>
+        OptimizerKernels.AdamStep(parameters, gradient, firstMoments[block], secondMoments[block], StepSize(), Beta1, Beta2,
+            secondMomentCorrection, Epsilon, Decay(block), NumberOfThreads);
+
+    private protected override bool UpdateBlockInProduct(int block, in WeightGradientProduct product)
+    {
+        float stepSize = StepSize();
+        product.MultiplyAndUpdate(new AdamOperator(stepSize, Beta1, Beta2, secondMomentCorrection, Epsilon, Decay(block)),
+            firstMoments[block], secondMoments[block]);
+        return true;
+    }
+
+    /// <summary>s = η_t/(1 − β1^t), with the bias corrections brought up to the current step first.</summary>
+    private float StepSize()
     {
         if (correctionsStep != StepCount)
         {
@@ -76,8 +89,9 @@ public sealed class AdamOptimizer : Optimizer
             secondMomentCorrection = (float)(1 / (1 - Math.Pow(Beta2, StepCount)));
             correctionsStep = StepCount;
         }
-        float decay = WeightDecay > 0 && decayed[block] ? 1f - LearningRate * WeightDecay : 1f;
-        OptimizerKernels.AdamStep(parameters, gradient, firstMoments[block], secondMoments[block],
-            (float)(LearningRate / firstMomentDenominator), Beta1, Beta2, secondMomentCorrection, Epsilon, decay, NumberOfThreads);
+        return (float)(LearningRate / firstMomentDenominator);
     }
+
+    /// <summary>AdamW's δ = 1 − η·d for a decayed block; 1 (w·1 is w exactly) otherwise.</summary>
+    private float Decay(int block) => WeightDecay > 0 && decayed[block] ? 1f - LearningRate * WeightDecay : 1f;
 }

@@ -180,9 +180,46 @@ internal sealed class Backpropagation
         }
     }
 
+    /// <summary>
+    /// <see cref="Backward"/> with <paramref name="optimizer"/>'s step (begun by the caller) applied to each layer as soon
+    /// as its parameters are no longer needed: δ_(l−1) is propagated through W_l first, then W_l's gradient is computed
+    /// with the step in the product's epilogue where the optimiser has that form (see
+    /// <see cref="Optimizer.TryUpdateInProduct"/>), then b_l is stepped. The parameters and gradients are those of
+    /// <see cref="Backward"/> followed by an <see cref="Optimizer.Update"/> of every block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void BackwardAndUpdate(ReadOnlySpan<float> x, int rows, float l2, Optimizer optimizer)
+    {
+        for (int l = layers.Length - 1; l >= 0; l--)
+        {
+            DenseLayer layer = layers[l];
+            ReadOnlySpan<float> delta = deltas[l].AsSpan(0, rows * layer.OutputCount);
+            ReadOnlySpan<float> input = l == 0 ? x : dropoutOutputs[l - 1].AsSpan(0, rows * layer.InputCount);
+            // δ_(l−1) needs W_l as the forward pass used it, so it goes before W_l's step.
+            if (l > 0)
+                PropagateToPreviousLayer(l, delta, rows);
+            bool updated = dropConnectMasks[l] is null && optimizer.TryUpdateInProduct(2 * l,
+                new WeightGradientProduct(delta, input, rows, layer.OutputCount, layer.InputCount, layer.WeightArray, WeightGradients[l], l2, numberOfThreads));
+            if (!updated)
+            {
+                ComputeWeightGradient(l, delta, input, rows, l2);
+                optimizer.Update(2 * l, layer.WeightArray, WeightGradients[l]);
+            }
+            Kernels.Bias.SumRows(delta, rows, layer.OutputCount, BiasGradients[l], accumulate: false, numberOfThreads);
+            optimizer.Update(2 * l + 1, layer.BiasArray, BiasGradients[l]);
+        }
+    }
+
     /// <summary>∂L/∂W = (δᵀ·x) ⊙ M_W + λW and ∂L/∂b = column sums of δ.</summary>
+    private void ComputeParameterGradients(int l, ReadOnlySpan<float> delta, ReadOnlySpan<float> input, int rows, float l2)
+    {
+        ComputeWeightGradient(l, delta, input, rows, l2);
+        Kernels.Bias.SumRows(delta, rows, layers[l].OutputCount, BiasGradients[l], accumulate: false, numberOfThreads);
+    }
+
+    /// <summary>∂L/∂W = (δᵀ·x) ⊙ M_W + λW.</summary>
     /// <remarks>Without DropConnect, λW is added to each tile of the product as it is finished.</remarks>
-    private unsafe void ComputeParameterGradients(int l, ReadOnlySpan<float> delta, ReadOnlySpan<float> input, int rows, float l2)
+    private unsafe void ComputeWeightGradient(int l, ReadOnlySpan<float> delta, ReadOnlySpan<float> input, int rows, float l2)
     {
         DenseLayer layer = layers[l];
         float[] weightGradient = WeightGradients[l];
@@ -195,17 +232,14 @@ internal sealed class Backpropagation
                     delta, layer.OutputCount, input, layer.InputCount, weightGradient, layer.InputCount, accumulate: false,
                     new ScaledAddEpilogue(weights, layer.InputCount, l2), numberOfThreads);
             }
+            return;
         }
-        else
-        {
-            Gemm.Multiply(transposeA: true, transposeB: false, layer.OutputCount, layer.InputCount, rows,
-                delta, layer.OutputCount, input, layer.InputCount, weightGradient, layer.InputCount, accumulate: false, numberOfThreads);
-            if (mask is not null)
-                ParallelElementwise.Map(new MultiplyOperator(), weightGradient, mask, weightGradient, numberOfThreads);
-            if (l2 > 0)
-                ParallelElementwise.Map(new MultiplyAddOperator(l2), layer.WeightArray, weightGradient, weightGradient, numberOfThreads);
-        }
-        Kernels.Bias.SumRows(delta, rows, layer.OutputCount, BiasGradients[l], accumulate: false, numberOfThreads);
+        Gemm.Multiply(transposeA: true, transposeB: false, layer.OutputCount, layer.InputCount, rows,
+            delta, layer.OutputCount, input, layer.InputCount, weightGradient, layer.InputCount, accumulate: false, numberOfThreads);
+        if (mask is not null)
+            ParallelElementwise.Map(new MultiplyOperator(), weightGradient, mask, weightGradient, numberOfThreads);
+        if (l2 > 0)
+            ParallelElementwise.Map(new MultiplyAddOperator(l2), layer.WeightArray, weightGradient, weightGradient, numberOfThreads);
     }
 
     /// <summary>δ_(l−1) = (δ_l·W̃_l) ⊙ M_h ⊙ Φ'(h_(l−1)).</summary>

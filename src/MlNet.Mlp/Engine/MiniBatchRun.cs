@@ -55,8 +55,8 @@ internal sealed class MiniBatchRun : TrainingRun
         var (weightedLoss, weightSum) = Backpropagation.Loss(targets.Span, weights.Span, rows, computeGradient: true);
         if (!double.IsFinite(weightedLoss))
             throw new TrainingDivergedException(epoch, weightedLoss, Options.LearningRate);
-        Backpropagation.Backward(features.Span, rows, Options.L2Regularization);
-        optimizer.ApplyGradients(Network, Backpropagation, schedule.RateAt(optimizer.StepCount + 1));
+        optimizer.BeginStep(schedule.RateAt(optimizer.StepCount + 1), Backpropagation.NumberOfThreads);
+        Backpropagation.BackwardAndUpdate(features.Span, rows, Options.L2Regularization, optimizer);
         return (weightedLoss, weightSum);
     }
 }

@@ -67,34 +67,43 @@ public abstract class Optimizer
     /// <exception cref="InvalidOperationException"><see cref="BeginStep()"/> was never called.</exception>
     public void Update(int block, Span<float> parameters, ReadOnlySpan<float> gradient)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(block);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, blockSizes.Length);
-        if (parameters.Length != blockSizes[block] || gradient.Length != blockSizes[block])
-            throw new ArgumentException($"Block {block} has {blockSizes[block]} parameters; got {parameters.Length} parameters and {gradient.Length} gradients.");
-        if (StepCount == 0)
-            throw new InvalidOperationException("Call BeginStep before the first Update.");
+        CheckBlock(block, parameters.Length, gradient.Length);
         UpdateBlock(block, parameters, gradient);
     }
 
     /// <summary>
-    /// One whole step for <paramref name="network"/> at <paramref name="learningRate"/>: <see cref="BeginStep(float)"/>,
-    /// then every layer's weights and biases updated with the gradients <paramref name="backpropagation"/> holds from
-    /// its last backward pass.
+    /// The engine's start of a mini-batch step: <see cref="BeginStep(float)"/>, with the training run's threads for
+    /// the update loops.
     /// </summary>
-    internal void ApplyGradients(MlpNetwork network, Backpropagation backpropagation, float learningRate)
+    internal void BeginStep(float learningRate, int numberOfThreads)
     {
-        NumberOfThreads = backpropagation.NumberOfThreads;
+        NumberOfThreads = numberOfThreads;
         BeginStep(learningRate);
-        for (int l = 0; l < network.Layers.Count; l++)
-        {
-            DenseLayer layer = network.Layers[l];
-            Update(2 * l, layer.WeightArray, backpropagation.WeightGradients[l]);
-            Update(2 * l + 1, layer.BiasArray, backpropagation.BiasGradients[l]);
-        }
     }
 
     /// <summary>
-    /// Threads the update loops may use: the training run's, from <see cref="ApplyGradients"/>; 1 for direct
+    /// Runs <paramref name="product"/>, weight block <paramref name="block"/>'s gradient, with this rule's step applied
+    /// to each tile as the product finishes it: the same weights as the product followed by <see cref="Update"/>, in
+    /// one pass over W instead of three. False, with nothing run, for a rule that has no such form.
+    /// </summary>
+    internal bool TryUpdateInProduct(int block, in WeightGradientProduct product)
+    {
+        CheckBlock(block, product.Weights.Length, product.Gradient.Length);
+        return UpdateBlockInProduct(block, product);
+    }
+
+    private void CheckBlock(int block, int parameters, int gradients)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(block);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(block, blockSizes.Length);
+        if (parameters != blockSizes[block] || gradients != blockSizes[block])
+            throw new ArgumentException($"Block {block} has {blockSizes[block]} parameters; got {parameters} parameters and {gradients} gradients.");
+        if (StepCount == 0)
+            throw new InvalidOperationException("Call BeginStep before the first Update.");
+    }
+
+    /// <summary>
+    /// Threads the update loops may use: the training run's, from <see cref="BeginStep(float, int)"/>; 1 for direct
     /// <see cref="Update"/> calls. The kernels give the same result for any value.
     /// </summary>
     protected int NumberOfThreads { get; private set; } = 1;
@@ -104,4 +113,7 @@ public abstract class Optimizer
 
     /// <summary>The update rule proper; arguments are already validated.</summary>
     protected abstract void UpdateBlock(int block, Span<float> parameters, ReadOnlySpan<float> gradient);
+
+    /// <summary>The rule run in a weight gradient's product (see <see cref="TryUpdateInProduct"/>); none by default.</summary>
+    private protected virtual bool UpdateBlockInProduct(int block, in WeightGradientProduct product) => false;
 }

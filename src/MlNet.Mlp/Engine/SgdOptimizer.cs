@@ -42,4 +42,13 @@ public sealed class SgdOptimizer : Optimizer
         else
             OptimizerKernels.MomentumStep(parameters, gradient, deltas[block], LearningRate, Momentum, NumberOfThreads);
     }
+
+    private protected override bool UpdateBlockInProduct(int block, in WeightGradientProduct product)
+    {
+        if (Nesterov)
+            product.MultiplyAndUpdate(new NesterovOperator(LearningRate, Momentum), deltas[block]);
+        else
+            product.MultiplyAndUpdate(new MomentumOperator(LearningRate, Momentum), deltas[block]);
+        return true;
+    }
 }

@@ -67,18 +67,8 @@ internal static class ElementwiseLoops
     public static void Update<TOp>(in TOp op, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> state) where TOp : struct, IParameterUpdate
     {
         CheckUpdateLengths(parameters.Length, gradient.Length, state.Length);
-        ref float wr = ref MemoryMarshal.GetReference(parameters);
-        ref float gr = ref MemoryMarshal.GetReference(gradient);
-        ref float sr = ref MemoryMarshal.GetReference(state);
-        nuint n = (nuint)parameters.Length, i = 0;
-        if (Width512.IsAccelerated)
-            i = UpdateVectors<TOp, Vector512<float>, Width512>(op, ref wr, ref gr, ref sr, n);
-        else if (Width256.IsAccelerated)
-            i = UpdateVectors<TOp, Vector256<float>, Width256>(op, ref wr, ref gr, ref sr, n);
-        else if (Width128.IsAccelerated)
-            i = UpdateVectors<TOp, Vector128<float>, Width128>(op, ref wr, ref gr, ref sr, n);
-        for (; i < n; i++)
-            (Unsafe.Add(ref wr, i), Unsafe.Add(ref sr, i)) = op.Invoke(Unsafe.Add(ref wr, i), Unsafe.Add(ref gr, i), Unsafe.Add(ref sr, i));
+        UpdateInline(op, ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(gradient), ref MemoryMarshal.GetReference(state),
+            (nuint)parameters.Length);
     }
 
     /// <summary>(w[i], s[i], t[i]) = op(w[i], g[i], s[i], t[i]).</summary>
@@ -88,21 +78,47 @@ internal static class ElementwiseLoops
     {
         CheckUpdateLengths(parameters.Length, gradient.Length, first.Length);
         CheckUpdateLengths(parameters.Length, gradient.Length, second.Length);
-        ref float wr = ref MemoryMarshal.GetReference(parameters);
-        ref float gr = ref MemoryMarshal.GetReference(gradient);
-        ref float sr = ref MemoryMarshal.GetReference(first);
-        ref float tr = ref MemoryMarshal.GetReference(second);
-        nuint n = (nuint)parameters.Length, i = 0;
+        UpdateInline(op, ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(gradient), ref MemoryMarshal.GetReference(first),
+            ref MemoryMarshal.GetReference(second), (nuint)parameters.Length);
+    }
+
+    /// <summary>
+    /// <see cref="Update{TOp}(in TOp, Span{float}, ReadOnlySpan{float}, Span{float})"/> on <paramref name="n"/> elements
+    /// at raw references, inlined into its caller: for the rows of a weight-gradient tile's epilogue.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void UpdateInline<TOp>(in TOp op, ref float parameters, ref float gradient, ref float state, nuint n) where TOp : struct, IParameterUpdate
+    {
+        nuint i = 0;
         if (Width512.IsAccelerated)
-            i = UpdateVectors<TOp, Vector512<float>, Width512>(op, ref wr, ref gr, ref sr, ref tr, n);
+            i = UpdateVectors<TOp, Vector512<float>, Width512>(op, ref parameters, ref gradient, ref state, n);
         else if (Width256.IsAccelerated)
-            i = UpdateVectors<TOp, Vector256<float>, Width256>(op, ref wr, ref gr, ref sr, ref tr, n);
+            i = UpdateVectors<TOp, Vector256<float>, Width256>(op, ref parameters, ref gradient, ref state, n);
         else if (Width128.IsAccelerated)
-            i = UpdateVectors<TOp, Vector128<float>, Width128>(op, ref wr, ref gr, ref sr, ref tr, n);
+            i = UpdateVectors<TOp, Vector128<float>, Width128>(op, ref parameters, ref gradient, ref state, n);
         for (; i < n; i++)
         {
-            (Unsafe.Add(ref wr, i), Unsafe.Add(ref sr, i), Unsafe.Add(ref tr, i)) =
-                op.Invoke(Unsafe.Add(ref wr, i), Unsafe.Add(ref gr, i), Unsafe.Add(ref sr, i), Unsafe.Add(ref tr, i));
+            (Unsafe.Add(ref parameters, i), Unsafe.Add(ref state, i)) =
+                op.Invoke(Unsafe.Add(ref parameters, i), Unsafe.Add(ref gradient, i), Unsafe.Add(ref state, i));
+        }
+    }
+
+    /// <summary>The two-state form of <see cref="UpdateInline{TOp}(in TOp, ref float, ref float, ref float, nuint)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void UpdateInline<TOp>(in TOp op, ref float parameters, ref float gradient, ref float first, ref float second, nuint n)
+        where TOp : struct, IParameterUpdateWithTwoStates
+    {
+        nuint i = 0;
+        if (Width512.IsAccelerated)
+            i = UpdateVectors<TOp, Vector512<float>, Width512>(op, ref parameters, ref gradient, ref first, ref second, n);
+        else if (Width256.IsAccelerated)
+            i = UpdateVectors<TOp, Vector256<float>, Width256>(op, ref parameters, ref gradient, ref first, ref second, n);
+        else if (Width128.IsAccelerated)
+            i = UpdateVectors<TOp, Vector128<float>, Width128>(op, ref parameters, ref gradient, ref first, ref second, n);
+        for (; i < n; i++)
+        {
+            (Unsafe.Add(ref parameters, i), Unsafe.Add(ref first, i), Unsafe.Add(ref second, i)) =
+                op.Invoke(Unsafe.Add(ref parameters, i), Unsafe.Add(ref gradient, i), Unsafe.Add(ref first, i), Unsafe.Add(ref second, i));
         }
     }
 

@@ -70,6 +70,78 @@ public unsafe class GemmEpilogueTests
         Assert.True(expected.AsSpan().SequenceEqual(actual), $"{kernel}, {epilogue}, {threads} thread(s): differs from the separate pass");
     }
 
+    public static TheoryData<string, string, float, int> UpdateCases()
+    {
+        var data = new TheoryData<string, string, float, int>();
+        foreach (string kernel in new[] { nameof(MicroKernel512), nameof(MicroKernel256Wide), nameof(MicroKernel256), nameof(MicroKernel128), nameof(MicroKernelScalar) })
+        {
+            foreach (string rule in new[] { "momentum", "nesterov", "adam", "adamw" })
+            {
+                foreach (float l2 in new[] { 0f, 1e-3f })
+                {
+                    foreach (int threads in new[] { 1, 2 })
+                        data.Add(kernel, rule, l2, threads);
+                }
+            }
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// The optimiser's step in a weight gradient's epilogue leaves the gradient, the weights and the optimiser state
+    /// with the bits of the product with λW in its epilogue followed by the optimiser's own pass over every weight.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(UpdateCases))]
+    public void An_update_epilogue_gives_the_bits_of_the_gradient_followed_by_the_optimiser_pass(string kernel, string rule, float l2, int threads)
+    {
+        const int m = 130, n = 70, k = 300;
+        var random = new Random(23);
+        float[] a = Values(random, m * k, 1f), b = Values(random, k * n, 1f);
+        float[] weights = Values(random, m * n, 1f), first = Values(random, m * n, 0.1f), second = Values(random, m * n, 0.01f);
+        for (int i = 0; i < second.Length; i++)
+            second[i] = MathF.Abs(second[i]);
+        var momentum = new MomentumOperator(0.05f, 0.9f);
+        var nesterov = new NesterovOperator(0.05f, 0.9f);
+        var adam = new AdamOperator(0.01f, 0.9f, 0.999f, 1.5f, 1e-8f, rule == "adamw" ? 0.999f : 1f);
+
+        float[] initialWeights = (float[])weights.Clone();
+        float[] expectedGradient = new float[m * n], expectedWeights = (float[])weights.Clone();
+        float[] expectedFirst = (float[])first.Clone(), expectedSecond = (float[])second.Clone();
+        fixed (float* w = expectedWeights)
+        {
+            if (l2 > 0)
+                Multiply(kernel, a, b, expectedGradient, new ScaledAddEpilogue(w, n, l2), threads: 1);
+            else
+                Multiply(kernel, a, b, expectedGradient, new NoEpilogue(), threads: 1);
+        }
+        if (rule == "momentum")
+            ElementwiseLoops.Update(momentum, expectedWeights, expectedGradient, expectedFirst);
+        else if (rule == "nesterov")
+            ElementwiseLoops.Update(nesterov, expectedWeights, expectedGradient, expectedFirst);
+        else
+            ElementwiseLoops.Update(adam, expectedWeights, expectedGradient, expectedFirst, expectedSecond);
+
+        float[] gradient = new float[m * n];
+        fixed (float* w = weights)
+        fixed (float* s = first)
+        fixed (float* t = second)
+        {
+            if (rule == "momentum")
+                Multiply(kernel, a, b, gradient, new ParameterUpdateEpilogue<MomentumOperator>(w, s, n, l2, momentum), threads);
+            else if (rule == "nesterov")
+                Multiply(kernel, a, b, gradient, new ParameterUpdateEpilogue<NesterovOperator>(w, s, n, l2, nesterov), threads);
+            else
+                Multiply(kernel, a, b, gradient, new ParameterUpdateWithTwoStatesEpilogue<AdamOperator>(w, s, t, n, l2, adam), threads);
+        }
+        string label = $"{kernel}, {rule}, λ = {l2}, {threads} thread(s)";
+        Assert.True(expectedGradient.AsSpan().SequenceEqual(gradient), $"{label}: the gradient differs");
+        Assert.True(expectedWeights.AsSpan().SequenceEqual(weights), $"{label}: the weights differ");
+        Assert.True(expectedFirst.AsSpan().SequenceEqual(first), $"{label}: the first state differs");
+        Assert.True(expectedSecond.AsSpan().SequenceEqual(second), $"{label}: the second state differs");
+        Assert.False(initialWeights.AsSpan().SequenceEqual(weights), $"{label}: the weights were not updated");
+    }
+
     [Fact]
     public void With_zero_depth_the_epilogue_still_finishes_the_zero_product()
     {
