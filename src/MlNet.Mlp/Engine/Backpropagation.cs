@@ -150,7 +150,7 @@ internal sealed class Backpropagation
         int size = rows * outputs;
         return LossFunctions.Evaluate(loss, network.OutputLayer.Activation, outputLogits.AsSpan(0, size),
             activations[^1].AsSpan(0, size), targets, exampleWeights, rows, outputs,
-            computeGradient ? deltas[^1].AsSpan(0, size) : Span<float>.Empty, labelSmoothing);
+            computeGradient ? deltas[^1].AsSpan(0, size) : Span<float>.Empty, labelSmoothing, numberOfThreads);
     }
 
     /// <summary>Σ w_i over the rows of the last <see cref="Forward"/> whose predicted class is the target's.</summary>
