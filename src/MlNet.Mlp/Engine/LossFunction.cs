@@ -88,12 +88,14 @@ internal static class LossFunctions
         ReadOnlySpan<float> logits, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> exampleWeights,
         int rows, int outputCount, Span<float> delta, float labelSmoothing = 0f, int numberOfThreads = 1)
     {
+        int minimumRows = Math.Max(1, MinimumValuesPerRange / Math.Max(outputCount, 1));
+        if (numberOfThreads <= 1 || rows < 2 * minimumRows)
+            return EvaluateSerially(loss, outputActivation, logits, outputs, targets, exampleWeights, rows, outputCount, delta, labelSmoothing);
+
         double weightSum = 0;
         for (int i = 0; i < rows; i++)
             weightSum += ExampleWeight(exampleWeights, i);
-        // An all-zero-weight batch carries no information: its gradient is zero rather than 0/0.
-        double gradientScale = weightSum > 0 ? 1.0 / weightSum : 0.0;
-        double[] rowLosses = ArrayPool<double>.Shared.Rent(Math.Max(rows, 1));
+        double[] rowLosses = ArrayPool<double>.Shared.Rent(rows);
         try
         {
             fixed (float* a = logits)
@@ -104,8 +106,8 @@ internal static class LossFunctions
             fixed (double* losses = rowLosses)
             {
                 var job = new ExampleLosses(loss, outputActivation, a, o, y, exampleWeights.IsEmpty ? null : w, delta.IsEmpty ? null : d,
-                    losses, outputCount, TargetWidth(loss, outputCount), labelSmoothing, gradientScale);
-                ParallelRanges.Run(ref job, rows, numberOfThreads, Math.Max(1, MinimumValuesPerRange / Math.Max(outputCount, 1)), alignment: 1);
+                    losses, outputCount, TargetWidth(loss, outputCount), labelSmoothing, GradientScale(weightSum));
+                ParallelRanges.Run(ref job, rows, numberOfThreads, minimumRows, alignment: 1);
             }
             double weightedLoss = 0;
             for (int i = 0; i < rows; i++)
@@ -117,6 +119,34 @@ internal static class LossFunctions
             ArrayPool<double>.Shared.Return(rowLosses);
         }
     }
+
+    /// <summary>
+    /// <see cref="Evaluate"/> on the calling thread, in one pass that sums as it goes (the same additions in the same
+    /// order), then the gradient's scaling: a small batch spares the row buffer and the weight pass.
+    /// </summary>
+    private static (double WeightedLoss, double WeightSum) EvaluateSerially(LossFunction loss, Activation outputActivation,
+        ReadOnlySpan<float> logits, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> exampleWeights,
+        int rows, int outputCount, Span<float> delta, float labelSmoothing)
+    {
+        int targetWidth = TargetWidth(loss, outputCount);
+        double weightedLoss = 0, weightSum = 0;
+        for (int i = 0; i < rows; i++)
+        {
+            double w = ExampleWeight(exampleWeights, i);
+            ReadOnlySpan<float> a = logits.Slice(i * outputCount, outputCount);
+            ReadOnlySpan<float> o = outputs.Slice(i * outputCount, outputCount);
+            ReadOnlySpan<float> y = targets.Slice(i * targetWidth, targetWidth);
+            Span<float> d = delta.IsEmpty ? default : delta.Slice(i * outputCount, outputCount);
+            weightedLoss += w * ExampleLoss(loss, a, o, y, d, labelSmoothing);
+            weightSum += w;
+        }
+        if (!delta.IsEmpty)
+            ScaleByExampleWeights(delta, outputs, exampleWeights, rows, outputCount, GradientScale(weightSum), outputActivation, loss);
+        return (weightedLoss, weightSum);
+    }
+
+    /// <summary>1 / Σw; an all-zero-weight batch carries no information, so its gradient is zero rather than 0/0.</summary>
+    private static double GradientScale(double weightSum) => weightSum > 0 ? 1.0 / weightSum : 0.0;
 
     /// <summary>
     /// Output values a range of rows must hold before it is worth another thread: a row's loss costs a few
@@ -140,8 +170,13 @@ internal static class LossFunctions
                 var y = new ReadOnlySpan<float>(targets + (long)i * targetWidth, targetWidth);
                 Span<float> d = delta is null ? default : new Span<float>(delta + (long)i * outputCount, outputCount);
                 rowLosses[i] = ExampleLoss(loss, a, o, y, d, labelSmoothing);
-                if (delta is not null)
-                    ScaleByExampleWeight(d, o, exampleWeights is null ? 1.0 : exampleWeights[i], gradientScale, outputActivation, loss);
+            }
+            if (delta is not null)
+            {
+                int length = (end - start) * outputCount;
+                ScaleByExampleWeights(new Span<float>(delta + (long)start * outputCount, length), new ReadOnlySpan<float>(outputs + (long)start * outputCount, length),
+                    exampleWeights is null ? default : new ReadOnlySpan<float>(exampleWeights + start, end - start), end - start, outputCount,
+                    gradientScale, outputActivation, loss);
             }
         }
     }
@@ -228,14 +263,18 @@ internal static class LossFunctions
         }
     }
 
-    /// <summary>Multiplies one example's gradient row by w_i / Σw and, for squared error, first applies the output
-    /// activation's backward step to turn ∂L/∂o into ∂L/∂a.</summary>
-    private static void ScaleByExampleWeight(Span<float> delta, ReadOnlySpan<float> outputs, double exampleWeight, double gradientScale,
-        Activation outputActivation, LossFunction loss)
+    /// <summary>Multiplies each example's gradient row by w_i / Σw (given as <paramref name="gradientScale"/> = 1/Σw)
+    /// and, for squared error, first applies the output activation's backward step to turn ∂L/∂o into ∂L/∂a.</summary>
+    private static void ScaleByExampleWeights(Span<float> delta, ReadOnlySpan<float> outputs, ReadOnlySpan<float> exampleWeights,
+        int rows, int outputCount, double gradientScale, Activation outputActivation, LossFunction loss)
     {
         if (loss == LossFunction.SquaredError)
-            ActivationFunctions.Backward(outputActivation, outputs, delta, rows: 1, delta.Length);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(delta, (float)(exampleWeight * gradientScale), delta);
+            ActivationFunctions.Backward(outputActivation, outputs, delta, rows, outputCount);
+        for (int i = 0; i < rows; i++)
+        {
+            float factor = (float)(ExampleWeight(exampleWeights, i) * gradientScale);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(delta.Slice(i * outputCount, outputCount), factor, delta.Slice(i * outputCount, outputCount));
+        }
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)

@@ -17,6 +17,13 @@ namespace MlNet.Mlp.Kernels;
 /// </remarks>
 internal static class ElementwiseLoops
 {
+    /// <summary>
+    /// Floats per vector of the width these drivers run: 16, 8 or 4, or 1 without vector hardware. Spans of a multiple
+    /// of it run without a scalar tail.
+    /// </summary>
+    public static int VectorLength =>
+        Width512.IsAccelerated ? Width512.Count : Width256.IsAccelerated ? Width256.Count : Width128.IsAccelerated ? Width128.Count : 1;
+
     /// <summary>destination[i] = op(x[i]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TOp>(in TOp op, ReadOnlySpan<float> x, Span<float> destination) where TOp : struct, IUnaryOperator
