@@ -25,6 +25,8 @@ internal readonly ref struct WeightGradientProduct
     /// <param name="delta">δ = ∂L/∂a, rows × <paramref name="outputCount"/>.</param>
     /// <param name="input">The layer's input x, rows × <paramref name="inputCount"/>.</param>
     /// <param name="rows">Rows of the batch.</param>
+    /// <param name="outputCount">The layer's outputs: rows of W.</param>
+    /// <param name="inputCount">The layer's inputs: columns of W.</param>
     /// <param name="weights">W, <paramref name="outputCount"/> × <paramref name="inputCount"/>: read for λW and updated.</param>
     /// <param name="gradient">Where ∂L/∂W is stored, W's shape.</param>
     /// <param name="l2">λ ≥ 0.</param>
