@@ -60,7 +60,7 @@ internal readonly ref struct WeightGradientProduct
         CheckState(state);
         fixed (float* w = Weights)
         fixed (float* s = state)
-            Multiply(new ParameterUpdateEpilogue<TUpdate>(w, s, inputCount, l2, update));
+            Multiply(new ParameterUpdateEpilogue<OneStateStep<TUpdate>>(w, inputCount, l2, new OneStateStep<TUpdate>(s, update)));
     }
 
     /// <summary>Runs the product and applies <paramref name="update"/> with its two per-weight states.</summary>
@@ -71,7 +71,7 @@ internal readonly ref struct WeightGradientProduct
         fixed (float* w = Weights)
         fixed (float* s = first)
         fixed (float* t = second)
-            Multiply(new ParameterUpdateWithTwoStatesEpilogue<TUpdate>(w, s, t, inputCount, l2, update));
+            Multiply(new ParameterUpdateEpilogue<TwoStateStep<TUpdate>>(w, inputCount, l2, new TwoStateStep<TUpdate>(s, t, update)));
     }
 
     private void Multiply<TEpilogue>(in TEpilogue epilogue) where TEpilogue : struct, IGemmEpilogue =>

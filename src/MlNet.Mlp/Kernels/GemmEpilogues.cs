@@ -76,12 +76,12 @@ internal readonly unsafe struct ActivationBackwardEpilogue<TBackward>(float* out
 
 /// <summary>
 /// A weight gradient finished and applied: C[i, j] = W[i, j]·λ + C[i, j] (when λ &gt; 0, as <see cref="ScaledAddEpilogue"/>),
-/// then (W[i, j], S[i, j]) = update(W[i, j], C[i, j], S[i, j]), with W and the optimiser state S in C's layout. The
-/// gradient is used while its tile is in L1, and W is read once for both steps, where a separate optimiser pass
-/// would stream W, the gradient and S again after the product.
+/// then the optimiser's <typeparamref name="TStep"/> on W[i, j] and its state at C's positions, with W and the state in
+/// C's layout. The gradient is used while its tile is in L1, and W is read once for both steps, where a separate
+/// optimiser pass would stream W, the gradient and the state again after the product.
 /// </summary>
-internal readonly unsafe struct ParameterUpdateEpilogue<TUpdate>(float* weights, float* state, int ldw, float l2, TUpdate update) : IGemmEpilogue
-    where TUpdate : struct, IParameterUpdate
+internal readonly unsafe struct ParameterUpdateEpilogue<TStep>(float* weights, int ldw, float l2, TStep step) : IGemmEpilogue
+    where TStep : struct, IRowStep
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(float* c, int ldc, int row, int column, int rows, int columns)
@@ -92,25 +92,32 @@ internal readonly unsafe struct ParameterUpdateEpilogue<TUpdate>(float* weights,
             long offset = (long)(row + i) * ldw + column;
             if (l2 > 0)
                 ElementwiseLoops.MapInline(new MultiplyAddOperator(l2), ref weights[offset], ref *line, ref *line, (nuint)columns);
-            ElementwiseLoops.UpdateInline(update, ref weights[offset], ref *line, ref state[offset], (nuint)columns);
+            step.Apply(ref weights[offset], ref *line, offset, (nuint)columns);
         }
     }
 }
 
-/// <summary><see cref="ParameterUpdateEpilogue{TUpdate}"/> for an optimiser with two state values per weight (Adam's moments).</summary>
-internal readonly unsafe struct ParameterUpdateWithTwoStatesEpilogue<TUpdate>(float* weights, float* first, float* second, int ldw, float l2,
-    TUpdate update) : IGemmEpilogue where TUpdate : struct, IParameterUpdateWithTwoStates
+/// <summary>An optimiser's step on a run of weights in <see cref="ParameterUpdateEpilogue{TStep}"/>: its rule and state.</summary>
+internal interface IRowStep
+{
+    /// <summary>Steps <paramref name="count"/> weights from <paramref name="weights"/> given their gradient; the state
+    /// of the first is at <paramref name="offset"/> in the state arrays (W's layout).</summary>
+    void Apply(ref float weights, ref float gradient, long offset, nuint count);
+}
+
+/// <summary>A rule with one state value per weight (momentum's Δw).</summary>
+internal readonly unsafe struct OneStateStep<TUpdate>(float* state, TUpdate update) : IRowStep where TUpdate : struct, IParameterUpdate
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply(float* c, int ldc, int row, int column, int rows, int columns)
-    {
-        for (int i = 0; i < rows; i++)
-        {
-            float* line = c + (long)i * ldc;
-            long offset = (long)(row + i) * ldw + column;
-            if (l2 > 0)
-                ElementwiseLoops.MapInline(new MultiplyAddOperator(l2), ref weights[offset], ref *line, ref *line, (nuint)columns);
-            ElementwiseLoops.UpdateInline(update, ref weights[offset], ref *line, ref first[offset], ref second[offset], (nuint)columns);
-        }
-    }
+    public void Apply(ref float weights, ref float gradient, long offset, nuint count) =>
+        ElementwiseLoops.UpdateInline(update, ref weights, ref gradient, ref state[offset], count);
+}
+
+/// <summary>A rule with two state values per weight (Adam's moments).</summary>
+internal readonly unsafe struct TwoStateStep<TUpdate>(float* first, float* second, TUpdate update) : IRowStep
+    where TUpdate : struct, IParameterUpdateWithTwoStates
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply(ref float weights, ref float gradient, long offset, nuint count) =>
+        ElementwiseLoops.UpdateInline(update, ref weights, ref gradient, ref first[offset], ref second[offset], count);
 }

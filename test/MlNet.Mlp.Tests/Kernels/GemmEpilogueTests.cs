@@ -128,11 +128,11 @@ public unsafe class GemmEpilogueTests
         fixed (float* t = second)
         {
             if (rule == "momentum")
-                Multiply(kernel, a, b, gradient, new ParameterUpdateEpilogue<MomentumOperator>(w, s, n, l2, momentum), threads);
+                Multiply(kernel, a, b, gradient, new ParameterUpdateEpilogue<OneStateStep<MomentumOperator>>(w, n, l2, new OneStateStep<MomentumOperator>(s, momentum)), threads);
             else if (rule == "nesterov")
-                Multiply(kernel, a, b, gradient, new ParameterUpdateEpilogue<NesterovOperator>(w, s, n, l2, nesterov), threads);
+                Multiply(kernel, a, b, gradient, new ParameterUpdateEpilogue<OneStateStep<NesterovOperator>>(w, n, l2, new OneStateStep<NesterovOperator>(s, nesterov)), threads);
             else
-                Multiply(kernel, a, b, gradient, new ParameterUpdateWithTwoStatesEpilogue<AdamOperator>(w, s, t, n, l2, adam), threads);
+                Multiply(kernel, a, b, gradient, new ParameterUpdateEpilogue<TwoStateStep<AdamOperator>>(w, n, l2, new TwoStateStep<AdamOperator>(s, t, adam)), threads);
         }
         string label = $"{kernel}, {rule}, λ = {l2}, {threads} thread(s)";
         Assert.True(expectedGradient.AsSpan().SequenceEqual(gradient), $"{label}: the gradient differs");
