@@ -166,29 +166,19 @@ internal sealed class Backpropagation
     /// <paramref name="x"/>, filling <see cref="WeightGradients"/> (plus λW when <paramref name="l2"/> &gt; 0)
     /// and <see cref="BiasGradients"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Backward(ReadOnlySpan<float> x, int rows, float l2)
-    {
-        for (int l = layers.Length - 1; l >= 0; l--)
-        {
-            DenseLayer layer = layers[l];
-            ReadOnlySpan<float> delta = deltas[l].AsSpan(0, rows * layer.OutputCount);
-            ReadOnlySpan<float> input = l == 0 ? x : dropoutOutputs[l - 1].AsSpan(0, rows * layer.InputCount);
-            ComputeParameterGradients(l, delta, input, rows, l2);
-            if (l > 0)
-                PropagateToPreviousLayer(l, delta, rows);
-        }
-    }
+    public void Backward(ReadOnlySpan<float> x, int rows, float l2) => Backpropagate(x, rows, l2, optimizer: null);
 
     /// <summary>
     /// <see cref="Backward"/> with <paramref name="optimizer"/>'s step (begun by the caller) applied to each layer as soon
-    /// as its parameters are no longer needed: δ_(l−1) is propagated through W_l first, then W_l's gradient is computed
-    /// with the step in the product's epilogue where the optimiser has that form (see
-    /// <see cref="Optimizer.TryUpdateInProduct"/>), then b_l is stepped. The parameters and gradients are those of
-    /// <see cref="Backward"/> followed by an <see cref="Optimizer.Update"/> of every block.
+    /// as its parameters are no longer needed: W_l's gradient is computed with the step in the product's epilogue where
+    /// the optimiser has that form (see <see cref="Optimizer.TryUpdateInProduct"/>), then b_l is stepped. The parameters
+    /// and gradients are those of <see cref="Backward"/> followed by an <see cref="Optimizer.Update"/> of every block.
     /// </summary>
+    public void BackwardAndUpdate(ReadOnlySpan<float> x, int rows, float l2, Optimizer optimizer) => Backpropagate(x, rows, l2, optimizer);
+
+    /// <summary>The backward pass, each layer stepped by <paramref name="optimizer"/> when one is given.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void BackwardAndUpdate(ReadOnlySpan<float> x, int rows, float l2, Optimizer optimizer)
+    private void Backpropagate(ReadOnlySpan<float> x, int rows, float l2, Optimizer? optimizer)
     {
         for (int l = layers.Length - 1; l >= 0; l--)
         {
@@ -198,16 +188,21 @@ internal sealed class Backpropagation
             // δ_(l−1) needs W_l as the forward pass used it, so it goes before W_l's step.
             if (l > 0)
                 PropagateToPreviousLayer(l, delta, rows);
-            bool updated = StepsInProduct(l) && optimizer.TryUpdateInProduct(2 * l,
-                new WeightGradientProduct(delta, input, rows, layer.OutputCount, layer.InputCount, layer.WeightArray, WeightGradients[l], l2, numberOfThreads));
-            if (!updated)
-            {
-                ComputeWeightGradient(l, delta, input, rows, l2);
-                optimizer.Update(2 * l, layer.WeightArray, WeightGradients[l]);
-            }
+            ComputeWeightGradientAndStep(l, delta, input, rows, l2, optimizer);
             Kernels.Bias.SumRows(delta, rows, layer.OutputCount, BiasGradients[l], accumulate: false, numberOfThreads);
-            optimizer.Update(2 * l + 1, layer.BiasArray, BiasGradients[l]);
+            optimizer?.Update(2 * l + 1, layer.BiasArray, BiasGradients[l]);
         }
+    }
+
+    /// <summary>W_l's gradient, and with an <paramref name="optimizer"/> W_l's step: in the product where it can run there.</summary>
+    private void ComputeWeightGradientAndStep(int l, ReadOnlySpan<float> delta, ReadOnlySpan<float> input, int rows, float l2, Optimizer? optimizer)
+    {
+        DenseLayer layer = layers[l];
+        if (optimizer is not null && StepsInProduct(l) && optimizer.TryUpdateInProduct(2 * l,
+                new WeightGradientProduct(delta, input, rows, layer.OutputCount, layer.InputCount, layer.WeightArray, WeightGradients[l], l2, numberOfThreads)))
+            return;
+        ComputeWeightGradient(l, delta, input, rows, l2);
+        optimizer?.Update(2 * l, layer.WeightArray, WeightGradients[l]);
     }
 
     /// <summary>
@@ -219,13 +214,6 @@ internal sealed class Backpropagation
     /// slower in CPU time; with this rule they are level with the separate pass.
     /// </summary>
     private bool StepsInProduct(int l) => dropConnectMasks[l] is null && layers[l].InputCount % ElementwiseLoops.VectorLength == 0;
-
-    /// <summary>∂L/∂W = (δᵀ·x) ⊙ M_W + λW and ∂L/∂b = column sums of δ.</summary>
-    private void ComputeParameterGradients(int l, ReadOnlySpan<float> delta, ReadOnlySpan<float> input, int rows, float l2)
-    {
-        ComputeWeightGradient(l, delta, input, rows, l2);
-        Kernels.Bias.SumRows(delta, rows, layers[l].OutputCount, BiasGradients[l], accumulate: false, numberOfThreads);
-    }
 
     /// <summary>∂L/∂W = (δᵀ·x) ⊙ M_W + λW.</summary>
     /// <remarks>Without DropConnect, λW is added to each tile of the product as it is finished.</remarks>
