@@ -36,11 +36,11 @@ internal static unsafe class GemmPacking
         {
             int lane = 0;
             // Panels 4 lanes wide (the AVX2 and 128-bit kernels' A) are too narrow for the 8×8 transpose of
-            // PackPanelTransposing and would be packed one float at a time: pack them two at a time instead.
+            // PackPanelTransposing and would be packed one float at a time: they have a 4×8 transpose of their own.
             if (width == 4 && Avx.IsSupported)
             {
-                for (; lane + 8 <= count; lane += 8)
-                    PackPanelPairTransposing(source + (long)lane * stride, stride, depth, destination + (long)lane * depth);
+                for (; lane + 4 <= count; lane += 4)
+                    PackQuadPanelTransposing(source + (long)lane * stride, stride, depth, destination + (long)lane * depth);
             }
             for (; lane < count; lane += width)
             {
@@ -200,33 +200,47 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>
-    /// Depth-contiguous source, two whole 4-lane panels (8 lanes): each 8×8 block is transposed and its output rows
-    /// split, lanes 0–3 to the first panel and 4–7 to the second; the depth steps left after the last multiple of 8
-    /// go one float at a time.
+    /// Depth-contiguous source, one whole 4-lane panel: each 4×8 block (4 lanes, 8 depth steps) is transposed into
+    /// the panel's next 32 floats, which are contiguous, so every store is a full 256-bit one. Measured on the
+    /// forward product's A (128×784): 14 µs, against 26 µs for one 8×8 transpose split into two panels with
+    /// 128-bit stores. The depth steps left after the last multiple of 8 go one float at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackPanelPairTransposing(float* source, int stride, int depth, float* panels)
+    private static void PackQuadPanelTransposing(float* source, int stride, int depth, float* panel)
     {
-        float* first = panels, second = panels + 4L * depth;
         int vectorDepth = depth & ~7;
-        float* block = stackalloc float[64];
         for (int p = 0; p < vectorDepth; p += 8)
-        {
-            Transpose8x8(source + p, stride, block, 8);
-            for (int q = 0; q < 8; q++)
-            {
-                Vector256<float> row = Avx.LoadVector256(block + 8 * q);
-                Sse.Store(first + (long)(p + q) * 4, row.GetLower());
-                Sse.Store(second + (long)(p + q) * 4, row.GetUpper());
-            }
-        }
-        for (int r = 0; r < 8; r++)
+            Transpose4x8(source + p, stride, panel + (long)p * 4);
+        for (int r = 0; r < 4; r++)
         {
             float* row = source + (long)r * stride;
-            float* panel = r < 4 ? first + r : second + (r - 4);
             for (int p = vectorDepth; p < depth; p++)
-                panel[(long)p * 4] = row[p];
+                panel[(long)p * 4 + r] = row[p];
         }
+    }
+
+    /// <summary>
+    /// Reads 4 rows × 8 floats (row stride <paramref name="stride"/>) and writes their 8 columns, 4 floats each,
+    /// one after another at <paramref name="to"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x8(float* from, int stride, float* to)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(from);
+        Vector256<float> r1 = Avx.LoadVector256(from + stride);
+        Vector256<float> r2 = Avx.LoadVector256(from + 2L * stride);
+        Vector256<float> r3 = Avx.LoadVector256(from + 3L * stride);
+
+        // After the unpacks and shuffles, 128-bit lane 0 of s_j holds column j and lane 1 column j + 4.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+
+        Avx.Store(to, Avx.Permute2x128(s0, s1, 0x20));
+        Avx.Store(to + 8, Avx.Permute2x128(s2, s3, 0x20));
+        Avx.Store(to + 16, Avx.Permute2x128(s0, s1, 0x31));
+        Avx.Store(to + 24, Avx.Permute2x128(s2, s3, 0x31));
     }
 
     /// <summary>
