@@ -65,7 +65,7 @@ public static class FashionBenchmarks
             mlContext.Log += (_, e) =>
             {
                 if (e.Kind >= Microsoft.ML.Runtime.ChannelMessageKind.Info && e.Source.StartsWith("Mlp", StringComparison.Ordinal))
-                    Console.Error.WriteLine($"{logClock.Elapsed.TotalSeconds:F3} {e.Message}");
+                    Console.Error.WriteLine($"{logClock.Elapsed.TotalSeconds:F3} [JIT so far {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F3} s, {System.Runtime.JitInfo.GetCompiledMethodCount()} methods] {e.Message}");
             };
         }
         return logClock;
