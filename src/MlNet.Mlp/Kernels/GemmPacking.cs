@@ -260,8 +260,9 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose16x16(float* from, int stride, float* to, int toStride)
     {
-        // Within each 128-bit lane L, the unpacks and shuffles gather column 4L + c of rows 4g..4g+3 into sgc; the
-        // 128-bit lane shuffles then put the four row groups of each column side by side.
+        // Within each 128-bit lane L, the unpacks and shuffles gather column 4L + c of rows 4g..4g+3 into s{g}{c}
+        // (the 4-row step of Transpose4x8 and Transpose8x8, on 512-bit vectors); the 128-bit lane shuffles then put
+        // the four row groups of each column side by side.
         GatherColumnQuarters(from, stride, out Vector512<float> s00, out Vector512<float> s01, out Vector512<float> s02, out Vector512<float> s03);
         GatherColumnQuarters(from + 4L * stride, stride, out Vector512<float> s10, out Vector512<float> s11, out Vector512<float> s12, out Vector512<float> s13);
         GatherColumnQuarters(from + 8L * stride, stride, out Vector512<float> s20, out Vector512<float> s21, out Vector512<float> s22, out Vector512<float> s23);
