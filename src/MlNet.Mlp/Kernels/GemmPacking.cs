@@ -180,16 +180,17 @@ internal static unsafe class GemmPacking
         // shuffles than four 8×8 ones, and every store a whole 64-byte line.
         int wideDepth = Avx512F.IsSupported && width % 16 == 0 ? depth & ~15 : 0;
         int wideLanes = wideDepth > 0 ? lanes & ~15 : 0;
+        for (int group = 0; group < wideLanes; group += 16)
+        {
+            float* rows = source + (long)group * stride;
+            for (int p = 0; p < wideDepth; p += 16)
+                Transpose16x16(rows + p, stride, panel + (long)p * width + group, width);
+        }
+        // What the 16×16 blocks left: the depth steps past wideDepth of their lanes, and all of any other lane group.
         for (int group = 0; group < vectorLanes; group += 8)
         {
             float* rows = source + (long)group * stride;
-            int p = group < wideLanes ? wideDepth : 0;
-            if (group % 16 == 0 && group < wideLanes)
-            {
-                for (int q = 0; q < wideDepth; q += 16)
-                    Transpose16x16(rows + q, stride, panel + (long)q * width + group, width);
-            }
-            for (; p < vectorDepth; p += 8)
+            for (int p = group < wideLanes ? wideDepth : 0; p < vectorDepth; p += 8)
                 Transpose8x8(rows + p, stride, panel + (long)p * width + group, width);
         }
         for (int r = 0; r < width; r++)

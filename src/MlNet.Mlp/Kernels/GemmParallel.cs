@@ -133,11 +133,12 @@ internal readonly struct RectangleGrid
                 ? new RectangleGrid(m, n, shorterPer * tileRows, longerPer * tileColumns, m, n, 0)
                 : new RectangleGrid(m, n, longerPer * tileRows, shorterPer * tileColumns, m, n, 0);
         }
-        int mainTiles = longerTiles / longerParts * longerParts;
+        // Equal strips of tilesPer tiles, then the left-over tiles cut across into about longerParts parts.
+        int tilesPer = longerTiles / longerParts, mainTiles = tilesPer * longerParts;
         int partTiles = (shorterTiles + longerParts - 1) / longerParts;
         return columnsSplit
-            ? new RectangleGrid(m, n, m, mainTiles / longerParts * tileColumns, m, mainTiles * tileColumns, partTiles * tileRows)
-            : new RectangleGrid(m, n, mainTiles / longerParts * tileRows, n, mainTiles * tileRows, n, partTiles * tileColumns);
+            ? new RectangleGrid(m, n, m, tilesPer * tileColumns, m, mainTiles * tileColumns, partTiles * tileRows)
+            : new RectangleGrid(m, n, tilesPer * tileRows, n, mainTiles * tileRows, n, partTiles * tileColumns);
     }
 
     /// <summary>
