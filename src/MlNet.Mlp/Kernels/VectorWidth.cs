@@ -104,11 +104,15 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
     public static Vector512<float> ConditionalSelect(Vector512<float> mask, Vector512<float> whenTrue, Vector512<float> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
     public static float Sum(Vector512<float> x) => Vector512.Sum(x);
 
-    // Codes are below 256, so the signed int conversion (one instruction, unlike the unsigned one) is exact.
+    // Codes are below 256, so the signed int conversion (one instruction, unlike the unsigned one) is exact. The
+    // widening is one byte-to-int zero extension where the ISA has it: two chained widenings (bytes to shorts to
+    // ints) cost two shuffles, and shuffles share one port with the FMAs of a 512-bit dot product.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadCodes(ref byte codes, nuint index) =>
-        Vector512.ConvertToSingle(Vector512.WidenLower(Vector512.WidenLower(
-            Vector128.LoadUnsafe(ref codes, index).ToVector256Unsafe().ToVector512Unsafe()).AsInt16()));
+        Avx512F.IsSupported
+            ? Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref codes, index)))
+            : Vector512.ConvertToSingle(Vector512.WidenLower(Vector512.WidenLower(
+                Vector128.LoadUnsafe(ref codes, index).ToVector256Unsafe().ToVector512Unsafe()).AsInt16()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> StoreCodes(Vector512<float> values, float inverse, float step, ref byte codes, nuint index)
@@ -173,10 +177,14 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
     public static Vector256<float> ConditionalSelect(Vector256<float> mask, Vector256<float> whenTrue, Vector256<float> whenFalse) => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
     public static float Sum(Vector256<float> x) => Vector256.Sum(x);
 
+    // One zero extension where AVX2 has it (see Width512.LoadCodes): the 256-bit shuffles all run on one port.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadCodes(ref byte codes, nuint index) =>
-        Vector256.ConvertToSingle(Vector256.WidenLower(Vector256.WidenLower(
-            Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref codes, index))).AsByte().ToVector256Unsafe()).AsInt16()));
+        Avx2.IsSupported
+            ? Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(
+                Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref codes, index))).AsByte()))
+            : Vector256.ConvertToSingle(Vector256.WidenLower(Vector256.WidenLower(
+                Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref codes, index))).AsByte().ToVector256Unsafe()).AsInt16()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> StoreCodes(Vector256<float> values, float inverse, float step, ref byte codes, nuint index)
@@ -244,10 +252,14 @@ internal readonly struct Width128 : IVectorWidth<Vector128<float>>
     public static Vector128<float> ConditionalSelect(Vector128<float> mask, Vector128<float> whenTrue, Vector128<float> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
     public static float Sum(Vector128<float> x) => Vector128.Sum(x);
 
+    // One zero extension where SSE4.1 has it (see Width512.LoadCodes).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadCodes(ref byte codes, nuint index) =>
-        Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(
-            Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref codes, index))).AsByte()).AsInt16()));
+        Sse41.IsSupported
+            ? Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(
+                Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref codes, index))).AsByte()))
+            : Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(
+                Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref codes, index))).AsByte()).AsInt16()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> StoreCodes(Vector128<float> values, float inverse, float step, ref byte codes, nuint index)
