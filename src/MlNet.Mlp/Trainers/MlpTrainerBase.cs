@@ -189,7 +189,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             (float[] targets, int targetWidth) = Targets(data, outputCount, standardization);
             float[]? weights = classWeights is null ? data.Weights
                 : ClassWeights.Apply(classWeights, data.Labels, data.RowCount, data.Weights is { } w ? w.AsSpan(0, data.RowCount) : default);
-            return new TrainingData(data.Features, data.FeatureCount, data.RowCount, targets, targetWidth, weights);
+            // TrainingRows.Read skipped every row with a NaN or infinite feature.
+            return TrainingData.FromCheckedFeatures(data.Features, data.FeatureCount, data.RowCount, targets, targetWidth, weights);
         }
         catch (ArgumentException e)
         {
