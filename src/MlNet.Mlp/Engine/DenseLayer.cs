@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MlNet.Mlp.Kernels;
@@ -90,14 +89,14 @@ public sealed class DenseLayer
     }
 
     /// <summary>
-    /// a = W·x + b for one row by dot products: a single row gains nothing from a packed matrix product. A value whose
-    /// float sum overflowed is recomputed by <see cref="SaturatingDot"/>, so finite inputs always give finite values.
+    /// a = W·x + b for one row (<see cref="MatrixVector"/>: a single row gains nothing from a packed matrix product). A
+    /// value whose float sum overflowed is recomputed by <see cref="SaturatingDot"/>, so finite inputs always give
+    /// finite values.
     /// </summary>
     internal void ComputePreActivations(ReadOnlySpan<float> x, Span<float> a)
     {
         a = a[..OutputCount];
-        for (int j = 0; j < OutputCount; j++)
-            a[j] = TensorPrimitives.Dot(WeightRow(j), x) + BiasArray[j];
+        MatrixVector.MultiplyAdd(WeightArray, x[..InputCount], BiasArray, a);
         if (AllFinite(a))
             return;
         for (int j = 0; j < OutputCount; j++)

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MlNet.Mlp.Kernels;
@@ -203,8 +202,9 @@ public sealed class RobustFeatureScaling
         if (source.Length != FeatureCount || destination.Length < FeatureCount)
             throw new ArgumentException($"Expected a row of {FeatureCount} features; got {source.Length}.", nameof(source));
         destination = destination[..FeatureCount];
-        TensorPrimitives.Subtract(source, _center, destination);
-        TensorPrimitives.Multiply(destination, _inverseScale, destination);
+        // Our own loops rather than TensorPrimitives': fully optimised from a model's first scored row.
+        ElementwiseLoops.Map(new SubtractOperator(), source, _center, destination);
+        ElementwiseLoops.Map(new MultiplyOperator(), destination, _inverseScale, destination);
         SmoothClip.Apply(destination, ClipBound, SaturationPoint);
     }
 }

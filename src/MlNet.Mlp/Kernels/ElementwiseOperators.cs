@@ -82,6 +82,16 @@ internal readonly struct MultiplyOperator : IBinaryOperator
         TWidth.Multiply(x, y);
 }
 
+/// <summary>(x, y) → x − y.</summary>
+internal readonly struct SubtractOperator : IBinaryOperator
+{
+    public float Invoke(float x, float y) => x - y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVector Invoke<TVector, TWidth>(TVector x, TVector y) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Subtract(x, y);
+}
+
 /// <summary>x → x·scale.</summary>
 internal readonly struct ScaleOperator(float scale) : IUnaryOperator
 {

@@ -2,7 +2,7 @@ namespace MlNet.Mlp.Kernels;
 
 /// <summary>
 /// Plain scalar definitions of the elementwise kernels (<see cref="Activations"/>, <see cref="Softmax"/>,
-/// <see cref="Bias"/>, <see cref="OptimizerKernels"/>, <see cref="Kernels.SmoothClip"/>), computed in double where it matters. Tests compare the
+/// <see cref="Bias"/>, <see cref="MatrixVector"/>, <see cref="OptimizerKernels"/>, <see cref="Kernels.SmoothClip"/>), computed in double where it matters. Tests compare the
 /// vectorised kernels against them; they are never used for training.
 /// </summary>
 internal static class KernelReference
@@ -136,6 +136,20 @@ internal static class KernelReference
             v[i] = (float)((double)beta2 * v[i] + (1.0 - beta2) * (double)g[i] * g[i]);
             w[i] = (float)((double)w[i] * decay - (double)stepSize * m[i] / (Math.Sqrt((double)v[i] * secondMomentCorrection) + epsilon));
         }
+    }
+
+    /// <summary>y[j] = Σₖ W[j, k]·x[k] + b[j] for a row-major W, summed in double.</summary>
+    public static double[] MatrixVectorMultiplyAdd(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> bias)
+    {
+        var y = new double[bias.Length];
+        for (int j = 0; j < y.Length; j++)
+        {
+            double sum = bias[j];
+            for (int k = 0; k < x.Length; k++)
+                sum += (double)weights[j * x.Length + k] * x[k];
+            y[j] = sum;
+        }
+        return y;
     }
 
     public static double QuantizedDot(ReadOnlySpan<float> dense, ReadOnlySpan<byte> codes)

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
@@ -91,7 +90,7 @@ public sealed class PerceptronModelParameters : ModelParametersBase<float>, IVal
     {
         if (features.Length != _weights.Length)
             throw new ArgumentException($"The model expects {_weights.Length} features but got {features.Length}.", nameof(features));
-        float score = TensorPrimitives.Dot(_weights, features) + Bias;
+        float score = MatrixVector.DotAdd(_weights, features, Bias);
         return float.IsFinite(score) ? score : SaturatingDot.Dense(_weights, features, Bias);
     }
 
