@@ -168,6 +168,13 @@ def mlp_rows(table, repetitions, accuracy_runs, peer_accuracy_runs):
               ratio, "ours/torch+oneDNN")
     for name, epochs in (("ours", OUR_EPOCHS), ("torch", TORCH_EPOCHS), ("torch+oneDNN", TORCH_EPOCHS), ("sklearn", SKLEARN_EPOCHS)):
         table.add(f"MLP test accuracy after {epochs} epoch(s), {name}", median_of(runs[name], lambda r: r["accuracy"]), "")
+    if all("score_s" in rep[name] for rep in repetitions for name in ("ours", "torch", "torch+oneDNN")):
+        table.add("MLP scoring of the 10,000 test rows one at a time, first pass after Fit, ours (ML.NET Transform)",
+                  median_of(runs["ours"], lambda r: r["score_s"]), "s")
+        for peer in ("torch", "torch+oneDNN"):
+            ratio = statistics.median(rep["ours"]["score_s"] / rep[peer]["score_s"] for rep in repetitions)
+            table.add(f"MLP scoring of the 10,000 test rows one at a time, {peer} (model(row) under no_grad)",
+                      median_of(runs[peer], lambda r: r["score_s"]), "s", ratio, f"ours/{peer}")
     # The seeds' own accuracies go in the value cell, so that each path's figures share one row.
     if accuracy_runs:
         accuracies = [run["accuracy"] for run in accuracy_runs]
