@@ -121,7 +121,8 @@ internal static class MatrixVector
         Unsafe.Add(ref y, 3) = Tail(ref w3, ref x, i, n, TWidth.Sum(TWidth.Add(e3, o3))) + Unsafe.Add(ref b, 3);
     }
 
-    // Even vector blocks into one accumulator, odd ones into the other, a last single block into the even one.
+    // Even vector blocks into one accumulator, odd ones into the other, a last single block into the even one: the
+    // blocking of QuantizedVector's dot products, whose second operand is byte codes widened as they load.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TVector Even, TVector Odd, nuint End) OneRowVectors<TVector, TWidth>(ref float w, ref float x, nuint n)
         where TVector : struct where TWidth : struct, IVectorWidth<TVector>
