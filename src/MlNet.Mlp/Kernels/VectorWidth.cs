@@ -108,11 +108,13 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
     // widening is one byte-to-int zero extension where the ISA has it: two chained widenings (bytes to shorts to
     // ints) cost two shuffles, and shuffles share one port with the FMAs of a 512-bit dot product.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> LoadCodes(ref byte codes, nuint index) =>
-        Avx512F.IsSupported
-            ? Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref codes, index)))
-            : Vector512.ConvertToSingle(Vector512.WidenLower(Vector512.WidenLower(
-                Vector128.LoadUnsafe(ref codes, index).ToVector256Unsafe().ToVector512Unsafe()).AsInt16()));
+    public static Vector512<float> LoadCodes(ref byte codes, nuint index)
+    {
+        Vector128<byte> bytes = Vector128.LoadUnsafe(ref codes, index);
+        return Avx512F.IsSupported
+            ? Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(bytes))
+            : Vector512.ConvertToSingle(Vector512.WidenLower(Vector512.WidenLower(bytes.ToVector256Unsafe().ToVector512Unsafe()).AsInt16()));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> StoreCodes(Vector512<float> values, float inverse, float step, ref byte codes, nuint index)
@@ -179,12 +181,13 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
 
     // One zero extension where AVX2 has it (see Width512.LoadCodes): the 256-bit shuffles all run on one port.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> LoadCodes(ref byte codes, nuint index) =>
-        Avx2.IsSupported
-            ? Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(
-                Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref codes, index))).AsByte()))
-            : Vector256.ConvertToSingle(Vector256.WidenLower(Vector256.WidenLower(
-                Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref codes, index))).AsByte().ToVector256Unsafe()).AsInt16()));
+    public static Vector256<float> LoadCodes(ref byte codes, nuint index)
+    {
+        Vector128<byte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref codes, index))).AsByte();
+        return Avx2.IsSupported
+            ? Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(bytes))
+            : Vector256.ConvertToSingle(Vector256.WidenLower(Vector256.WidenLower(bytes.ToVector256Unsafe()).AsInt16()));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> StoreCodes(Vector256<float> values, float inverse, float step, ref byte codes, nuint index)
@@ -254,12 +257,13 @@ internal readonly struct Width128 : IVectorWidth<Vector128<float>>
 
     // One zero extension where SSE4.1 has it (see Width512.LoadCodes).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> LoadCodes(ref byte codes, nuint index) =>
-        Sse41.IsSupported
-            ? Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(
-                Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref codes, index))).AsByte()))
-            : Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(
-                Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref codes, index))).AsByte()).AsInt16()));
+    public static Vector128<float> LoadCodes(ref byte codes, nuint index)
+    {
+        Vector128<byte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref codes, index))).AsByte();
+        return Sse41.IsSupported
+            ? Sse2.ConvertToVector128Single(Sse41.ConvertToVector128Int32(bytes))
+            : Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(bytes).AsInt16()));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> StoreCodes(Vector128<float> values, float inverse, float step, ref byte codes, nuint index)
