@@ -44,6 +44,12 @@ public static class Gemm
     /// <see cref="IGemmEpilogue"/>); without <paramref name="accumulate"/> the result is that of the product followed
     /// by a separate elementwise pass over C.
     /// </summary>
+    /// <remarks>
+    /// Fully optimised from its first call: only then are the kernels' <c>IsSupported</c> checks constants, so that
+    /// the JIT imports the one branch taken instead of instantiating all six kernels with this epilogue, once at
+    /// tier 0 and again at tier 1 (about 0.05 s of a fresh process's 0.6 s of compilation in a Fashion-MNIST Fit).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Multiply<TEpilogue>(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate, in TEpilogue epilogue, int numberOfThreads)
