@@ -4,6 +4,7 @@
     /usr/bin/python3 build/bench/fashion_python.py torch-mlp stock|onednn [epochs] [seed]
     /usr/bin/python3 build/bench/fashion_python.py sklearn-mlp [epochs]
     /usr/bin/python3 build/bench/fashion_python.py sklearn-perceptron [repetitions]
+    /usr/bin/python3 build/bench/fashion_python.py torch-scaling threads batch [epochs]
     /usr/bin/python3 build/bench/fashion_python.py versions
 
 The MLP is ours: 784-256-10, ReLU, softmax cross-entropy, SGD with momentum 0.9 (not Nesterov), η 0.05, L2 1e-4,
@@ -108,6 +109,32 @@ def torch_mlp(variant, epochs, seed):
            accuracy=accuracy, score_s=score_seconds, peak_bytes=peak_bytes())
 
 
+def torch_scaling(threads, batch, epochs):
+    """PyTorch+oneDNN's epoch of 784-256-10 (SGD momentum, L2) on 60,000 random rows, as our epoch-profile trains:
+    no data files, so it runs on a machine that has only torch (build/bench/thread_scaling.py)."""
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    x_train = torch.rand(60_000, 784)
+    y_train = torch.randint(0, 10, (60_000,))
+    linear = onednn_linear_class()
+    model = torch.nn.Sequential(linear(784, 256), torch.nn.ReLU(), linear(256, 10))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-4)
+    loss_function = torch.nn.CrossEntropyLoss()
+    epoch_seconds = []
+    for _ in range(epochs + 1):  # the first epoch warms up and is not reported, as epoch-profile's is not
+        start = time.perf_counter()
+        permutation = torch.randperm(len(x_train))
+        for first in range(0, len(x_train), batch):
+            rows = permutation[first:first + batch]
+            optimizer.zero_grad()
+            loss_function(model(x_train[rows]), y_train[rows]).backward()
+            optimizer.step()
+        epoch_seconds.append(time.perf_counter() - start)
+    epoch_seconds = sorted(epoch_seconds[1:])
+    result(mode="torch-scaling", threads=threads, batch=batch, epochs=epochs, epoch_s=epoch_seconds[len(epoch_seconds) // 2])
+
+
 def sklearn_mlp(epochs):
     import warnings
     from sklearn.exceptions import ConvergenceWarning
@@ -168,6 +195,8 @@ def main():
     mode, rest = sys.argv[1], sys.argv[2:]
     if mode == "torch-mlp":
         torch_mlp(rest[0], int(rest[1]) if len(rest) > 1 else 5, int(rest[2]) if len(rest) > 2 else 1)
+    elif mode == "torch-scaling":
+        torch_scaling(int(rest[0]), int(rest[1]), int(rest[2]) if len(rest) > 2 else 3)
     elif mode == "sklearn-mlp":
         sklearn_mlp(int(rest[0]) if rest else 2)
     elif mode == "sklearn-perceptron":

@@ -5,19 +5,24 @@ using MlNet.Mlp.Kernels;
 namespace MlNet.Mlp.Benchmarks;
 
 /// <summary>
-/// Where an epoch of 784-256-10 at batch 128 (SGD momentum, L2, random rows as in <see cref="TrainingEpochBenchmarks"/>)
+/// Where an epoch of 784-256-10 at batch 128, or another batch size (SGD momentum, L2, random rows as in <see cref="TrainingEpochBenchmarks"/>)
 /// spends its time: the engine's batch step (TrainingRun.TrainBatch) replayed phase by phase with a stopwatch,
 /// and, separately, the same GEMM calls the forward and backward phases make, timed alone, so that the
 /// elementwise share of those phases is their time less the GEMMs'.
 /// </summary>
-/// <remarks>Run: <c>epoch-profile [threads] [epochs]</c>. Timer overhead is ~20 ns per phase, 469 batches an epoch.</remarks>
+/// <remarks>Run: <c>epoch-profile [threads] [epochs] [batch size]</c>. Timer overhead is ~20 ns per phase, 469 batches an
+/// epoch at batch 128.</remarks>
 public static class EpochProfile
 {
-    private const int Rows = 60_000, Features = 784, Hidden = 256, Classes = 10, BatchSize = 128;
+    private const int Rows = 60_000, Features = 784, Hidden = 256, Classes = 10;
+
+    /// <summary>The batch size when none is given: the Fashion-MNIST runs' 128.</summary>
+    public const int DefaultBatchSize = 128;
     private const float L2 = 1e-4f;
 
-    public static void Run(int threads, int epochs)
+    public static void Run(int threads, int epochs, int batchSize = DefaultBatchSize)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var random = new Random(1);
         var features = new float[Rows * Features];
         for (int i = 0; i < features.Length; i++)
@@ -28,7 +33,7 @@ public static class EpochProfile
         var data = new TrainingData(features, Features, labels);
         var options = new TrainingOptions
         {
-            Loss = LossFunction.SoftmaxCrossEntropy, BatchSize = BatchSize, Optimizer = OptimizerKind.Sgd,
+            Loss = LossFunction.SoftmaxCrossEntropy, BatchSize = batchSize, Optimizer = OptimizerKind.Sgd,
             LearningRate = 0.05f, Momentum = 0.9f, L2Regularization = L2, Seed = 1, NumberOfThreads = threads, EarlyStopping = false,
         };
         MlpNetwork network = MlpNetwork.CreateInitialized(Features, [Hidden], Activation.Relu, Classes, Activation.Softmax, seed: 1);
@@ -36,8 +41,8 @@ public static class EpochProfile
 
         step.RunEpoch(); // JIT tiering and first-touch of the buffers
         step.Phases.Clear();
-        var products = new BatchProducts(threads);
-        int batches = (Rows + BatchSize - 1) / BatchSize;
+        var products = new BatchProducts(threads, batchSize);
+        int batches = (Rows + batchSize - 1) / batchSize;
         products.Run(50);
         // Engine epochs and epochs of products alone alternate, so that each ratio compares the two under the same load.
         var epochTimes = new double[epochs];
@@ -54,7 +59,7 @@ public static class EpochProfile
         double epochSeconds = Median(epochTimes), gemmSeconds = Median(gemmTimes);
         double ratio = Median(epochTimes.Zip(gemmTimes, (e, g) => e / g).ToArray());
 
-        Console.WriteLine($"{threads} thread(s): {epochSeconds:F3} s per epoch (median of {epochs})");
+        Console.WriteLine($"{threads} thread(s), batch {batchSize}: {epochSeconds:F3} s per epoch (median of {epochs})");
         foreach (var (phase, ticks) in step.Phases)
         {
             double seconds = ticks / (double)Stopwatch.Frequency / epochs;
@@ -62,7 +67,7 @@ public static class EpochProfile
         }
         Console.WriteLine($"  {"of which GEMMs (timed alone)",-40} {gemmSeconds,7:F3} s  {gemmSeconds / epochSeconds,6:P0}");
         Console.WriteLine($"  epoch / its products alone: {ratio:F2} (median of same-epoch ratios)");
-        ResultLine.Print(new { mode = "epoch-profile", threads, epochs, epoch_s = epochSeconds, gemm_s = gemmSeconds, epoch_over_gemm = ratio });
+        ResultLine.Print(new { mode = "epoch-profile", threads, epochs, batch = batchSize, epoch_s = epochSeconds, gemm_s = gemmSeconds, epoch_over_gemm = ratio });
     }
 
     private static double Median(double[] values)
@@ -72,21 +77,21 @@ public static class EpochProfile
     }
 
     /// <summary>The five products of one batch step, on operands of their sizes, run back to back.</summary>
-    private sealed class BatchProducts(int threads)
+    private sealed class BatchProducts(int threads, int batchSize)
     {
-        private readonly float[] x = Matrix(BatchSize * Features), w1 = Matrix(Hidden * Features), h = Matrix(BatchSize * Hidden);
-        private readonly float[] w2 = Matrix(Classes * Hidden), z = Matrix(BatchSize * Classes), d2 = Matrix(BatchSize * Classes);
-        private readonly float[] dW2 = new float[Classes * Hidden], d1 = new float[BatchSize * Hidden], dW1 = new float[Hidden * Features];
+        private readonly float[] x = Matrix(batchSize * Features), w1 = Matrix(Hidden * Features), h = Matrix(batchSize * Hidden);
+        private readonly float[] w2 = Matrix(Classes * Hidden), z = Matrix(batchSize * Classes), d2 = Matrix(batchSize * Classes);
+        private readonly float[] dW2 = new float[Classes * Hidden], d1 = new float[batchSize * Hidden], dW1 = new float[Hidden * Features];
 
         public void Run(int batches)
         {
             for (int i = 0; i < batches; i++)
             {
-                Gemm.Multiply(false, true, BatchSize, Hidden, Features, x, Features, w1, Features, h, Hidden, false, threads);
-                Gemm.Multiply(false, true, BatchSize, Classes, Hidden, h, Hidden, w2, Hidden, z, Classes, false, threads);
-                Gemm.Multiply(true, false, Classes, Hidden, BatchSize, d2, Classes, h, Hidden, dW2, Hidden, false, threads);
-                Gemm.Multiply(false, false, BatchSize, Hidden, Classes, d2, Classes, w2, Hidden, d1, Hidden, false, threads);
-                Gemm.Multiply(true, false, Hidden, Features, BatchSize, d1, Hidden, x, Features, dW1, Features, false, threads);
+                Gemm.Multiply(false, true, batchSize, Hidden, Features, x, Features, w1, Features, h, Hidden, false, threads);
+                Gemm.Multiply(false, true, batchSize, Classes, Hidden, h, Hidden, w2, Hidden, z, Classes, false, threads);
+                Gemm.Multiply(true, false, Classes, Hidden, batchSize, d2, Classes, h, Hidden, dW2, Hidden, false, threads);
+                Gemm.Multiply(false, false, batchSize, Hidden, Classes, d2, Classes, w2, Hidden, d1, Hidden, false, threads);
+                Gemm.Multiply(true, false, Hidden, Features, batchSize, d1, Hidden, x, Features, dW1, Features, false, threads);
             }
         }
 
