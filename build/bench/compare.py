@@ -10,7 +10,6 @@ runs the first only). The table has one pair of columns per path; each child rep
 with, and a path whose children did not run on the instruction set it asked for stops the run.
 """
 import datetime
-import json
 import os
 import platform
 import re
@@ -22,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import compare_gemm  # noqa: E402  (reused: our gemm-quick against oneDNN, parsed the same way)
+import result_lines  # noqa: E402
 
 BENCHMARKS_DLL = os.path.join(ROOT, "test", "MlNet.Mlp.Benchmarks", "bin", "Release", "net10.0", "MlNet.Mlp.Benchmarks.dll")
 PYTHON_PEERS = os.path.join(HERE, "fashion_python.py")
@@ -82,7 +82,7 @@ class Path:
         print(f"  [{self.name}] $ {shown} " + " ".join(command), file=sys.stderr, flush=True)
         output = subprocess.run(command, capture_output=True, text=True, check=True,
                                 env={**os.environ, **self.environment}).stdout
-        return [json.loads(line[len("RESULT "):]) for line in output.splitlines() if line.startswith("RESULT ")]
+        return result_lines.parse(output)
 
     def ours(self, *arguments):
         lines = self.results(["dotnet", BENCHMARKS_DLL, *map(str, arguments)])

@@ -26,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import panel_data  # noqa: E402
+import result_lines  # noqa: E402
 
 BENCHMARKS_DLL = os.path.join(ROOT, "test", "MlNet.Mlp.Benchmarks", "bin", "Release", "net10.0", "MlNet.Mlp.Benchmarks.dll")
 DOC = os.path.join(ROOT, "docs", "accuracy.md")
@@ -38,7 +39,7 @@ HEADINGS = {"mlp": "ours MLP", "perceptron": "ours Perceptron", "lightgbm": "Lig
 def results(command):
     print("  $ " + " ".join(command), file=sys.stderr, flush=True)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return [json.loads(line[len("RESULT "):]) for line in output.splitlines() if line.startswith("RESULT ")]
+    return result_lines.parse(output)
 
 
 # The issue's Fashion-MNIST T-shirt/top vs Shirt run: the binary MLP with one hidden layer of 256 and 20 epochs, every

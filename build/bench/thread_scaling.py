@@ -16,13 +16,15 @@ Measures, for each thread count in THREADS (default "1 2 4 8 16", those above th
 Prints one markdown table per part, with each epoch's speed-up over 1 thread and ours ÷ PyTorch's; the issue's
 target is the epoch at 16 threads at least 5× as fast as at 1 thread, at batch 512.
 """
-import json
 import os
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import result_lines  # noqa: E402
+
 DEFAULT_APP = os.path.join(ROOT, "test", "MlNet.Mlp.Benchmarks", "bin", "Release", "net10.0")
 
 
@@ -46,7 +48,7 @@ def results(command, env=None):
     sys.stderr.write(run.stdout + run.stderr)
     if run.returncode != 0:
         sys.exit(f"{command[0]} failed with exit code {run.returncode}")
-    return [json.loads(line[len("RESULT "):]) for line in run.stdout.splitlines() if line.startswith("RESULT ")], run.stdout
+    return result_lines.parse(run.stdout), run.stdout
 
 
 def have_torch():

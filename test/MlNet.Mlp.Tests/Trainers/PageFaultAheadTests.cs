@@ -10,7 +10,7 @@ public class PageFaultAheadTests
     {
         // 40 MB and an odd length: whole chunks, a short last chunk and partial pages at both ends.
         var values = new float[10_000_003];
-        Task mapping = PageFaultAhead.Start(values, values.LongLength * sizeof(float));
+        Task mapping = PageFaultAhead.Start(values);
         for (int i = 0; i < values.Length; i++)
             values[i] = i + 0.5f;
         mapping.Wait();
@@ -27,7 +27,7 @@ public class PageFaultAheadTests
         var codes = new byte[24 << 20];
         for (int i = 0; i < codes.Length; i += 4096)
             codes[i] = (byte)(i / 4096 % 251 + 1);
-        PageFaultAhead.Start(codes, codes.LongLength).Wait();
+        PageFaultAhead.Start(codes).Wait();
         for (int i = 0; i < codes.Length; i += 4096)
             Assert.Equal((byte)(i / 4096 % 251 + 1), codes[i]);
     }
@@ -36,6 +36,6 @@ public class PageFaultAheadTests
     public void A_small_array_starts_nothing()
     {
         var values = new float[1000];
-        Assert.Same(Task.CompletedTask, PageFaultAhead.Start(values, values.LongLength * sizeof(float)));
+        Assert.Same(Task.CompletedTask, PageFaultAhead.Start(values));
     }
 }

@@ -12,7 +12,7 @@ internal sealed class DenseRowSink : FeatureRowSink
     {
         _featureCount = featureCount;
         _values = new float[rows * (long)featureCount];
-        PageFaultAhead.Start(_values, _values.LongLength * sizeof(float));
+        PageFaultAhead.Start(_values);
     }
 
     public override bool TryAdd(in VBuffer<float> row, int index)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace MlNet.Mlp.Trainers;
@@ -25,11 +26,12 @@ internal static partial class PageFaultAhead
     private const int MadvPopulateWrite = 23;
 
     /// <summary>
-    /// Starts mapping the first <paramref name="bytes"/> bytes of <paramref name="array"/>'s elements, where it pays.
-    /// Callers need not wait: the returned task (already complete when nothing was started) is for tests.
+    /// Starts mapping the pages of <paramref name="array"/>'s elements, where it pays. Callers need not wait: the
+    /// returned task (already complete when nothing was started) is for tests.
     /// </summary>
-    public static Task Start(Array array, long bytes)
+    public static Task Start<T>(T[] array) where T : unmanaged
     {
+        long bytes = array.LongLength * Unsafe.SizeOf<T>();
         if (!OperatingSystem.IsLinux() || Environment.ProcessorCount < 2 || bytes < MinimumBytes)
             return Task.CompletedTask;
         // Pinned until the thread is done: a large array does not move anyway, but the addresses must stay valid.

@@ -40,7 +40,7 @@ internal sealed class QuantizedRowSink(int featureCount, int rows, float step) :
         if (_codes is null)
         {
             _codes = new byte[_capacity * (long)featureCount];
-            PageFaultAhead.Start(_codes, _codes.LongLength);
+            PageFaultAhead.Start(_codes);
             rowCodes.CopyTo(_codes);
         }
         return true;
