@@ -182,8 +182,10 @@ public static class PerceptronLearner
             }
         }
         double lastLoss = TotalLoss(rows, rowCount, labels, exampleWeights, previousPass.Weights, previousPass.Bias, checkAlive);
+        // Only whether the latest weights reach the threshold matters here, so their pass stops at the first row that
+        // takes the loss above it: on data that is not separable, within a few rows instead of a whole pass.
         double? lastLatestLoss = averager is not null && lastLoss > settings.LossThreshold
-            ? TotalLoss(rows, rowCount, labels, exampleWeights, weights, bias, checkAlive)
+            ? TotalLoss(rows, rowCount, labels, exampleWeights, weights, bias, checkAlive, stopAbove: settings.LossThreshold)
             : null;
         RecordPass(settings.NumberOfIterations, lastLoss, previousPass.Weights, previousPass.Bias, lastLatestLoss, weights, bias);
         return pocket.Result();
@@ -276,19 +278,24 @@ public static class PerceptronLearner
         return loss;
     }
 
-    /// <summary>Σ ω(Y − y)² over all rows, scoring them in a pass of its own.</summary>
+    /// <summary>
+    /// Σ ω(Y − y)² over all rows, scoring them in a pass of its own and summing in row order as
+    /// <see cref="WeightedSquaredErrors"/> does; or, once the running sum exceeds <paramref name="stopAbove"/>, that
+    /// partial sum. The terms are not negative, so a partial sum above it means the whole sum is too.
+    /// </summary>
     private static double TotalLoss<TRows>(TRows rows, int rowCount, float[] labels,
-        float[]? exampleWeights, float[] weights, float bias, Action? checkAlive)
+        float[]? exampleWeights, float[] weights, float bias, Action? checkAlive, double stopAbove = double.PositiveInfinity)
         where TRows : struct, IPerceptronRows
     {
-        var errors = new float[rowCount];
-        for (int row = 0; row < rowCount; row++)
+        double loss = 0;
+        for (int row = 0; row < rowCount && !(loss > stopAbove); row++)
         {
             if (checkAlive is not null && row % CheckAliveInterval == 0)
                 checkAlive();
-            errors[row] = labels[row] - Sign(rows.Dot(weights, row) + bias);
+            float error = labels[row] - Sign(rows.Dot(weights, row) + bias);
+            loss += (double)(exampleWeights?[row] ?? 1f) * error * error;
         }
-        return WeightedSquaredErrors(errors, exampleWeights);
+        return loss;
     }
 
     private static float[] InitialWeights(int featureCount, float diameter, Random random)
