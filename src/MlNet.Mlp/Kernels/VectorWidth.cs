@@ -102,7 +102,7 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
     public static Vector512<float> GreaterThanOrEqual(Vector512<float> x, Vector512<float> y) => Vector512.GreaterThanOrEqual(x, y);
     public static Vector512<float> LessThan(Vector512<float> x, Vector512<float> y) => Vector512.LessThan(x, y);
     public static Vector512<float> ConditionalSelect(Vector512<float> mask, Vector512<float> whenTrue, Vector512<float> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
-    public static float Sum(Vector512<float> x) => Vector512.Sum(x);
+    public static float Sum(Vector512<float> x) => SumOfLanes(x);
 
     // Codes are below 256, so the signed int conversion (one instruction, unlike the unsigned one) is exact. The
     // widening is one byte-to-int zero extension where the ISA has it: two chained widenings (bytes to shorts to
@@ -150,6 +150,22 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
     public static Vector512<float> BitwiseOr(Vector512<float> x, Vector512<float> y) => x | y;
 
     private static float MaxOfLanes(Vector512<float> x) => Width256.MaxAcross(Vector256.Max(x.GetLower(), x.GetUpper()));
+
+    /// <summary>
+    /// Vector512.Sum's additions in its order, (q₀ + q₁) + (q₂ + q₃) with each 128-bit quarter q = (e₀ + e₁) + (e₂ + e₃),
+    /// so the same bits; the runtime reduces each quarter on its own (about 26 instructions on a dot product's
+    /// critical path), this reduces all four at once in 8.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float SumOfLanes(Vector512<float> x)
+    {
+        if (!Avx512F.IsSupported)
+            return Vector512.Sum(x);
+        Vector512<float> pairs = x + Avx512F.Permute4x32(x, 0b10_11_00_01);
+        Vector512<float> quarters = pairs + Avx512F.Permute4x32(pairs, 0b01_00_11_10);
+        Vector512<float> halves = quarters + Avx512F.Shuffle4x128(quarters, quarters, 0b10_11_00_01);
+        return (halves + Avx512F.Shuffle4x128(halves, halves, 0b01_00_11_10)).ToScalar();
+    }
     public static bool AnyBitSet(Vector512<float> x) => x.AsUInt32() != Vector512<uint>.Zero;
 }
 
@@ -177,7 +193,7 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
     public static Vector256<float> GreaterThanOrEqual(Vector256<float> x, Vector256<float> y) => Vector256.GreaterThanOrEqual(x, y);
     public static Vector256<float> LessThan(Vector256<float> x, Vector256<float> y) => Vector256.LessThan(x, y);
     public static Vector256<float> ConditionalSelect(Vector256<float> mask, Vector256<float> whenTrue, Vector256<float> whenFalse) => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
-    public static float Sum(Vector256<float> x) => Vector256.Sum(x);
+    public static float Sum(Vector256<float> x) => SumOfLanes(x);
 
     // One zero extension where AVX2 has it (see Width512.LoadCodes): the 256-bit shuffles all run on one port.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -226,6 +242,20 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
     public static Vector256<float> BitwiseOr(Vector256<float> x, Vector256<float> y) => x | y;
 
     private static float MaxOfLanes(Vector256<float> x) => Width128.MaxAcross(Vector128.Max(x.GetLower(), x.GetUpper()));
+
+    /// <summary>
+    /// Vector256.Sum's additions in its order, q₀ + q₁ with each 128-bit half q = (e₀ + e₁) + (e₂ + e₃), so the same
+    /// bits, with both halves reduced at once (see Width512.SumOfLanes).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float SumOfLanes(Vector256<float> x)
+    {
+        if (!Avx.IsSupported)
+            return Vector256.Sum(x);
+        Vector256<float> pairs = x + Avx.Permute(x, 0b10_11_00_01);
+        Vector256<float> halves = pairs + Avx.Permute(pairs, 0b01_00_11_10);
+        return halves.ToScalar() + halves.GetUpper().ToScalar();
+    }
     public static bool AnyBitSet(Vector256<float> x) => x.AsUInt32() != Vector256<uint>.Zero;
 }
 
