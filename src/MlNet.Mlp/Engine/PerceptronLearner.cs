@@ -214,7 +214,6 @@ public static class PerceptronLearner
         where TRows : struct, IPerceptronRows
     {
         bool patternMode = batchSize == 1;
-        float[] updated = patternMode ? weights : pendingWeights;
         double runningLoss = 0;
         for (int start = 0; start < order.Length; start += batchSize)
         {
@@ -246,14 +245,19 @@ public static class PerceptronLearner
                     float exampleWeight = exampleWeights?[row] ?? 1f;
                     runningLoss += (double)exampleWeight * error * error;
                     float step = learningRate * error * exampleWeight;
-                    if (patternMode)
+                    if (!patternMode)
                     {
-                        averager?.OnRowUpdate(rows, row, step);
-                        bias += step;
+                        pendingBias += step;
+                        rows.AddScaled(row, step, pendingWeights);
                     }
                     else
-                        pendingBias += step;
-                    rows.AddScaled(row, step, updated);
+                    {
+                        bias += step;
+                        if (averager is not null)
+                            averager.AddRowUpdate(rows, row, step, weights);
+                        else
+                            rows.AddScaled(row, step, weights);
+                    }
                 }
                 if (patternMode)
                     averager?.StepCompleted();
@@ -326,10 +330,13 @@ public static class PerceptronLearner
         private double _biasWeightedUpdates;
         private long _completedSteps;
 
-        /// <summary>Pattern mode: the current step adds <paramref name="step"/>·x of row <paramref name="row"/> to the weights.</summary>
-        public void OnRowUpdate<TRows>(TRows rows, int row, float step) where TRows : struct, IPerceptronRows
+        /// <summary>
+        /// Pattern mode: makes the current step's update, <paramref name="step"/>·x of row <paramref name="row"/>, to
+        /// <paramref name="weights"/> and to the sum kept here, in one pass over the row.
+        /// </summary>
+        public void AddRowUpdate<TRows>(TRows rows, int row, float step, float[] weights) where TRows : struct, IPerceptronRows
         {
-            rows.AddScaled(row, step * _completedSteps, _weightedUpdates);
+            rows.AddScaled2(row, step, weights, step * _completedSteps, _weightedUpdates);
             _biasWeightedUpdates += (double)step * _completedSteps;
         }
 

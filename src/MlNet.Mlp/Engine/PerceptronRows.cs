@@ -18,6 +18,12 @@ internal interface IPerceptronRows
     /// <summary><paramref name="target"/> += <paramref name="scale"/>·x for row <paramref name="row"/>.</summary>
     void AddScaled(int row, float scale, Span<float> target);
 
+    /// <summary>
+    /// <see cref="AddScaled"/> to two targets, each with its own scale; every entry as <see cref="AddScaled"/>
+    /// computes it.
+    /// </summary>
+    void AddScaled2(int row, float scale, Span<float> target, float otherScale, Span<float> otherTarget);
+
     /// <summary>Asks for row <paramref name="row"/> to be brought into the cache ahead of its use.</summary>
     void Prefetch(int row);
 }
@@ -33,6 +39,13 @@ internal readonly struct DenseRows(float[] features, int featureCount) : IPercep
 
     public void AddScaled(int row, float scale, Span<float> target) => TensorPrimitives.MultiplyAdd(Row(row), scale, target, target);
 
+    // The second pass finds the row in the L1 cache.
+    public void AddScaled2(int row, float scale, Span<float> target, float otherScale, Span<float> otherTarget)
+    {
+        AddScaled(row, scale, target);
+        AddScaled(row, otherScale, otherTarget);
+    }
+
     public void Prefetch(int row) => CachePrefetch.Lines(Row(row));
 
     private ReadOnlySpan<float> Row(int row) => features.AsSpan(row * featureCount, featureCount);
@@ -47,6 +60,12 @@ internal readonly struct SparseRows(SparseRowMatrix matrix) : IPerceptronRows
         (Dot(first, row), Dot(second, row));
 
     public void AddScaled(int row, float scale, Span<float> target) => SparseVector.MultiplyAddTo(Indices(row), Values(row), scale, target);
+
+    public void AddScaled2(int row, float scale, Span<float> target, float otherScale, Span<float> otherTarget)
+    {
+        AddScaled(row, scale, target);
+        AddScaled(row, otherScale, otherTarget);
+    }
 
     // Sparse rows are short and their weights scattered: the hardware prefetchers do as well as a hint would.
     public void Prefetch(int row)
@@ -76,6 +95,10 @@ internal readonly struct QuantizedRows(QuantizedRowMatrix matrix) : IPerceptronR
     }
 
     public void AddScaled(int row, float scale, Span<float> target) => QuantizedVector.MultiplyAddTo(matrix.Row(row), scale * matrix.Step, target);
+
+    // As in Dot2, the two updates share the decoding.
+    public void AddScaled2(int row, float scale, Span<float> target, float otherScale, Span<float> otherTarget) =>
+        QuantizedVector.MultiplyAddTo2(matrix.Row(row), scale * matrix.Step, target, otherScale * matrix.Step, otherTarget);
 
     public void Prefetch(int row) => CachePrefetch.Lines(matrix.Row(row));
 }

@@ -88,6 +88,32 @@ internal static class QuantizedVector
     }
 
     /// <summary>
+    /// first[j] += firstScale·codes[j] and second[j] += secondScale·codes[j] in one pass, each entry computed exactly as
+    /// <see cref="MultiplyAddTo"/> computes it: a learner that adds a row to two vectors then decodes it once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyAddTo2(ReadOnlySpan<byte> codes, float firstScale, Span<float> first, float secondScale, Span<float> second)
+    {
+        CheckLengths(first.Length, codes.Length);
+        CheckLengths(second.Length, codes.Length);
+        ref float ar = ref MemoryMarshal.GetReference(first);
+        ref float br = ref MemoryMarshal.GetReference(second);
+        ref byte cr = ref MemoryMarshal.GetReference(codes);
+        nuint n = (nuint)codes.Length, i = 0;
+        if (Width512.IsAccelerated)
+            i = MultiplyAdd2Vectors<Vector512<float>, Width512>(ref cr, firstScale, ref ar, secondScale, ref br, n);
+        else if (Width256.IsAccelerated)
+            i = MultiplyAdd2Vectors<Vector256<float>, Width256>(ref cr, firstScale, ref ar, secondScale, ref br, n);
+        else if (Width128.IsAccelerated)
+            i = MultiplyAdd2Vectors<Vector128<float>, Width128>(ref cr, firstScale, ref ar, secondScale, ref br, n);
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref ar, i) = float.MultiplyAddEstimate(Unsafe.Add(ref cr, i), firstScale, Unsafe.Add(ref ar, i));
+            Unsafe.Add(ref br, i) = float.MultiplyAddEstimate(Unsafe.Add(ref cr, i), secondScale, Unsafe.Add(ref br, i));
+        }
+    }
+
+    /// <summary>
     /// Writes codes[j] = round(values[j] / step) and returns true when every value is a code of 0 … 255 times
     /// <paramref name="step"/>, exactly or to within one unit in the last place of the float (x / 255f and
     /// k·(1f / 255) differ by that much for about half of k). False for anything else: a negative value, −0, NaN,
@@ -175,6 +201,21 @@ internal static class QuantizedVector
         TVector s = TWidth.Create(scale);
         for (; i + width <= n; i += width)
             TWidth.Store(TWidth.MultiplyAdd(TWidth.LoadCodes(ref codes, i), s, TWidth.Load(ref y, i)), ref y, i);
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint MultiplyAdd2Vectors<TVector, TWidth>(ref byte codes, float firstScale, ref float a, float secondScale, ref float b, nuint n)
+        where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        nuint i = 0, width = (nuint)TWidth.Count;
+        TVector sa = TWidth.Create(firstScale), sb = TWidth.Create(secondScale);
+        for (; i + width <= n; i += width)
+        {
+            TVector x = TWidth.LoadCodes(ref codes, i);
+            TWidth.Store(TWidth.MultiplyAdd(x, sa, TWidth.Load(ref a, i)), ref a, i);
+            TWidth.Store(TWidth.MultiplyAdd(x, sb, TWidth.Load(ref b, i)), ref b, i);
+        }
         return i;
     }
 

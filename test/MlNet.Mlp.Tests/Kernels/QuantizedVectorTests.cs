@@ -49,6 +49,22 @@ public class QuantizedVectorTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void MultiplyAddTo2_gives_the_bits_of_two_MultiplyAddTo_calls(int length)
+    {
+        (float[] first, byte[] codes) = RandomInputs(length, seed: 11 * length);
+        (float[] second, _) = RandomInputs(length, seed: 11 * length + 1);
+        float[] expectedFirst = (float[])first.Clone(), expectedSecond = (float[])second.Clone();
+        // Bit for bit: the perceptron adds a row to its weights and to the averaged weights' sum with this, and its
+        // tests compare the result with a learner that makes the two calls.
+        QuantizedVector.MultiplyAddTo(codes, 0.29f, expectedFirst);
+        QuantizedVector.MultiplyAddTo(codes, -123.5f, expectedSecond);
+        QuantizedVector.MultiplyAddTo2(codes, 0.29f, first, -123.5f, second);
+        Assert.Equal(expectedFirst, first);
+        Assert.Equal(expectedSecond, second);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void TryEncode_matches_the_reference_on_pixels_scaled_every_usual_way(int length)
     {
         var random = new Random(length);
