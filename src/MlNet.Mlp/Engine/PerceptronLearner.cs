@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
@@ -208,6 +209,7 @@ public static class PerceptronLearner
     /// with <paramref name="scoredLatest"/> against its latest weights, when those were averaged).
     /// </summary>
     /// <returns>The running loss: Σ ω(Y − y)² over the pass, each row scored with the weights it met.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double RunPass<TRows>(float learningRate, int batchSize, TRows rows,
         float[] labels, float[]? exampleWeights, int[] order, float[] weights, ref float bias,
         float[] pendingWeights, PassEnd? scoredPass, PassEnd? scoredLatest, WeightAverager? averager, Action? checkAlive)
@@ -287,6 +289,7 @@ public static class PerceptronLearner
     /// <see cref="WeightedSquaredErrors"/> does; or, once the running sum exceeds <paramref name="stopAbove"/>, that
     /// partial sum. The terms are not negative, so a partial sum above it means the whole sum is too.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double TotalLoss<TRows>(TRows rows, int rowCount, float[] labels,
         float[]? exampleWeights, float[] weights, float bias, Action? checkAlive, double stopAbove = double.PositiveInfinity)
         where TRows : struct, IPerceptronRows
