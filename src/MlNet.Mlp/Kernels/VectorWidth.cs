@@ -9,7 +9,8 @@ namespace MlNet.Mlp.Kernels;
 /// elementwise operator is written once, generic over the width, and the JIT specialises it for each: the loop
 /// drivers (<see cref="ElementwiseLoops"/>, <see cref="QuantizedVector"/>) pick the widest width the hardware
 /// accelerates and finish with a scalar tail. Every member is the same-named <c>Vector512</c>/<c>Vector256</c>/
-/// <c>Vector128</c> operation, so an element's result does not depend on the width that computed it.
+/// <c>Vector128</c> operation (<c>Sum</c>: the same additions in the same order, written out), so an element's result
+/// does not depend on the width that computed it.
 /// </summary>
 /// <typeparam name="TVector">The vector type, e.g. <see cref="Vector512{T}"/> of float.</typeparam>
 internal interface IVectorWidth<TVector> where TVector : struct
@@ -166,6 +167,7 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
         Vector512<float> halves = quarters + Avx512F.Shuffle4x128(quarters, quarters, 0b10_11_00_01);
         return (halves + Avx512F.Shuffle4x128(halves, halves, 0b01_00_11_10)).ToScalar();
     }
+
     public static bool AnyBitSet(Vector512<float> x) => x.AsUInt32() != Vector512<uint>.Zero;
 }
 
@@ -256,6 +258,7 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
         Vector256<float> halves = pairs + Avx.Permute(pairs, 0b01_00_11_10);
         return halves.ToScalar() + halves.GetUpper().ToScalar();
     }
+
     public static bool AnyBitSet(Vector256<float> x) => x.AsUInt32() != Vector256<uint>.Zero;
 }
 

@@ -5,8 +5,9 @@ using Xunit;
 namespace MlNet.Mlp.Tests.Kernels;
 
 /// <summary>
-/// The widths' lane sums are written out for speed but must add in the runtime's order: dot products, softmax and
-/// the finite-value check reduce through them, and trained models are compared bit for bit across versions.
+/// The widths' lane sums are written out for speed but must add in the runtime's order, so that replacing
+/// Vector512.Sum and Vector256.Sum changed no result: dot products, softmax rows and the finite-value check reduce
+/// through them. On hardware without the width, the width falls back to the runtime's sum.
 /// </summary>
 public class VectorWidthSumTests
 {
