@@ -245,7 +245,7 @@ public static class PerceptronLearner
                 if (error != 0)
                 {
                     float exampleWeight = exampleWeights?[row] ?? 1f;
-                    runningLoss += (double)exampleWeight * error * error;
+                    runningLoss += WeightedSquaredError(error, exampleWeight);
                     float step = learningRate * error * exampleWeight;
                     if (!patternMode)
                     {
@@ -275,12 +275,15 @@ public static class PerceptronLearner
         return runningLoss;
     }
 
+    /// <summary>ω(Y − y)², the one term every loss of the learner sums, so that they all round alike.</summary>
+    private static double WeightedSquaredError(float error, float exampleWeight) => (double)exampleWeight * error * error;
+
     /// <summary>Σ ω(Y − y)² over all rows, in row order so that the sum is reproducible.</summary>
     private static double WeightedSquaredErrors(ReadOnlySpan<float> errors, float[]? exampleWeights)
     {
         double loss = 0;
         for (int row = 0; row < errors.Length; row++)
-            loss += (double)(exampleWeights?[row] ?? 1f) * errors[row] * errors[row];
+            loss += WeightedSquaredError(errors[row], exampleWeights?[row] ?? 1f);
         return loss;
     }
 
@@ -300,7 +303,7 @@ public static class PerceptronLearner
             if (checkAlive is not null && row % CheckAliveInterval == 0)
                 checkAlive();
             float error = labels[row] - Sign(rows.Dot(weights, row) + bias);
-            loss += (double)(exampleWeights?[row] ?? 1f) * error * error;
+            loss += WeightedSquaredError(error, exampleWeights?[row] ?? 1f);
         }
         return loss;
     }
