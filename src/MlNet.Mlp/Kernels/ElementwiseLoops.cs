@@ -22,7 +22,7 @@ internal static class ElementwiseLoops
     /// of it run without a scalar tail.
     /// </summary>
     public static int VectorLength =>
-        Width512.IsAccelerated ? Width512.Count : Width256.IsAccelerated ? Width256.Count : Width128.IsAccelerated ? Width128.Count : 1;
+        Vector512.IsHardwareAccelerated ? Width512.Count : Vector256.IsHardwareAccelerated ? Width256.Count : Vector128.IsHardwareAccelerated ? Width128.Count : 1;
 
     /// <summary>destination[i] = op(x[i]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -32,11 +32,11 @@ internal static class ElementwiseLoops
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float dr = ref MemoryMarshal.GetReference(destination);
         nuint n = (nuint)x.Length, i = 0;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             i = MapVectors<TOp, Vector512<float>, Width512>(op, ref xr, ref dr, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             i = MapVectors<TOp, Vector256<float>, Width256>(op, ref xr, ref dr, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             i = MapVectors<TOp, Vector128<float>, Width128>(op, ref xr, ref dr, n);
         for (; i < n; i++)
             Unsafe.Add(ref dr, i) = op.Invoke(Unsafe.Add(ref xr, i));
@@ -59,11 +59,11 @@ internal static class ElementwiseLoops
     public static void MapInline<TOp>(in TOp op, ref float x, ref float y, ref float destination, nuint n) where TOp : struct, IBinaryOperator
     {
         nuint i = 0;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             i = MapVectors<TOp, Vector512<float>, Width512>(op, ref x, ref y, ref destination, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             i = MapVectors<TOp, Vector256<float>, Width256>(op, ref x, ref y, ref destination, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             i = MapVectors<TOp, Vector128<float>, Width128>(op, ref x, ref y, ref destination, n);
         for (; i < n; i++)
             Unsafe.Add(ref destination, i) = op.Invoke(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i));
@@ -97,11 +97,11 @@ internal static class ElementwiseLoops
     public static void UpdateInline<TOp>(in TOp op, ref float parameters, ref float gradient, ref float state, nuint n) where TOp : struct, IParameterUpdate
     {
         nuint i = 0;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             i = UpdateVectors<TOp, Vector512<float>, Width512>(op, ref parameters, ref gradient, ref state, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             i = UpdateVectors<TOp, Vector256<float>, Width256>(op, ref parameters, ref gradient, ref state, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             i = UpdateVectors<TOp, Vector128<float>, Width128>(op, ref parameters, ref gradient, ref state, n);
         for (; i < n; i++)
         {
@@ -116,11 +116,11 @@ internal static class ElementwiseLoops
         where TOp : struct, IParameterUpdateWithTwoStates
     {
         nuint i = 0;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             i = UpdateVectors<TOp, Vector512<float>, Width512>(op, ref parameters, ref gradient, ref first, ref second, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             i = UpdateVectors<TOp, Vector256<float>, Width256>(op, ref parameters, ref gradient, ref first, ref second, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             i = UpdateVectors<TOp, Vector128<float>, Width128>(op, ref parameters, ref gradient, ref first, ref second, n);
         for (; i < n; i++)
         {

@@ -39,11 +39,11 @@ internal static class FiniteValues
         ref float xr = ref MemoryMarshal.GetReference(values);
         nuint n = (nuint)values.Length, i = 0;
         float sum = 0f;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             (sum, i) = SumOfSelfDifferences<Vector512<float>, Width512>(ref xr, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             (sum, i) = SumOfSelfDifferences<Vector256<float>, Width256>(ref xr, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             (sum, i) = SumOfSelfDifferences<Vector128<float>, Width128>(ref xr, n);
         for (; i < n; i++)
             sum += Unsafe.Add(ref xr, i) - Unsafe.Add(ref xr, i);

@@ -39,11 +39,11 @@ internal static class MatrixVector
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float b = ref MemoryMarshal.GetReference(bias);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             Rows<Vector512<float>, Width512>(ref w, ref xr, ref b, ref yr, rows, columns);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             Rows<Vector256<float>, Width256>(ref w, ref xr, ref b, ref yr, rows, columns);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             Rows<Vector128<float>, Width128>(ref w, ref xr, ref b, ref yr, rows, columns);
         else
         {

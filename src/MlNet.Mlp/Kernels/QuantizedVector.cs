@@ -30,11 +30,11 @@ internal static class QuantizedVector
         ref byte cr = ref MemoryMarshal.GetReference(codes);
         nuint n = (nuint)codes.Length, i = 0;
         float sum = 0;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             (sum, i) = DotVectors<Vector512<float>, Width512>(ref xr, ref cr, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             (sum, i) = DotVectors<Vector256<float>, Width256>(ref xr, ref cr, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             (sum, i) = DotVectors<Vector128<float>, Width128>(ref xr, ref cr, n);
         for (; i < n; i++)
             sum = float.MultiplyAddEstimate(Unsafe.Add(ref xr, i), Unsafe.Add(ref cr, i), sum);
@@ -55,11 +55,11 @@ internal static class QuantizedVector
         ref byte cr = ref MemoryMarshal.GetReference(codes);
         nuint n = (nuint)codes.Length, i = 0;
         float sumA = 0, sumB = 0;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             (sumA, sumB, i) = Dot2Vectors<Vector512<float>, Width512>(ref ar, ref br, ref cr, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             (sumA, sumB, i) = Dot2Vectors<Vector256<float>, Width256>(ref ar, ref br, ref cr, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             (sumA, sumB, i) = Dot2Vectors<Vector128<float>, Width128>(ref ar, ref br, ref cr, n);
         for (; i < n; i++)
         {
@@ -77,11 +77,11 @@ internal static class QuantizedVector
         ref float yr = ref MemoryMarshal.GetReference(dense);
         ref byte cr = ref MemoryMarshal.GetReference(codes);
         nuint n = (nuint)codes.Length, i = 0;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             i = MultiplyAddVectors<Vector512<float>, Width512>(ref cr, scale, ref yr, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             i = MultiplyAddVectors<Vector256<float>, Width256>(ref cr, scale, ref yr, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             i = MultiplyAddVectors<Vector128<float>, Width128>(ref cr, scale, ref yr, n);
         for (; i < n; i++)
             Unsafe.Add(ref yr, i) = float.MultiplyAddEstimate(Unsafe.Add(ref cr, i), scale, Unsafe.Add(ref yr, i));
@@ -100,11 +100,11 @@ internal static class QuantizedVector
         ref float br = ref MemoryMarshal.GetReference(second);
         ref byte cr = ref MemoryMarshal.GetReference(codes);
         nuint n = (nuint)codes.Length, i = 0;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             i = MultiplyAdd2Vectors<Vector512<float>, Width512>(ref cr, firstScale, ref ar, secondScale, ref br, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             i = MultiplyAdd2Vectors<Vector256<float>, Width256>(ref cr, firstScale, ref ar, secondScale, ref br, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             i = MultiplyAdd2Vectors<Vector128<float>, Width128>(ref cr, firstScale, ref ar, secondScale, ref br, n);
         for (; i < n; i++)
         {
@@ -130,11 +130,11 @@ internal static class QuantizedVector
         float inverse = 1f / step;
         nuint n = (nuint)values.Length, i = 0;
         bool accepted = true;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             (accepted, i) = EncodeVectors<Vector512<float>, Width512>(ref vr, inverse, step, ref cr, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             (accepted, i) = EncodeVectors<Vector256<float>, Width256>(ref vr, inverse, step, ref cr, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             (accepted, i) = EncodeVectors<Vector128<float>, Width128>(ref vr, inverse, step, ref cr, n);
         for (; i < n; i++)
         {

@@ -46,11 +46,11 @@ public static class Softmax
         ref float xr = ref MemoryMarshal.GetReference(values);
         nuint n = (nuint)values.Length, i = 0;
         float max = float.NegativeInfinity;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             (max, i) = MaxVectors<Vector512<float>, Width512>(ref xr, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             (max, i) = MaxVectors<Vector256<float>, Width256>(ref xr, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             (max, i) = MaxVectors<Vector128<float>, Width128>(ref xr, n);
         for (; i < n; i++)
             max = MathF.Max(max, Unsafe.Add(ref xr, i));
@@ -65,11 +65,11 @@ public static class Softmax
         ref float pr = ref MemoryMarshal.GetReference(probabilities);
         nuint n = (nuint)logits.Length, i = 0;
         float sum = 0f;
-        if (Width512.IsAccelerated)
+        if (Vector512.IsHardwareAccelerated)
             (sum, i) = ExpShiftedVectors<Vector512<float>, Width512>(ref zr, shift, ref pr, n);
-        else if (Width256.IsAccelerated)
+        else if (Vector256.IsHardwareAccelerated)
             (sum, i) = ExpShiftedVectors<Vector256<float>, Width256>(ref zr, shift, ref pr, n);
-        else if (Width128.IsAccelerated)
+        else if (Vector128.IsHardwareAccelerated)
             (sum, i) = ExpShiftedVectors<Vector128<float>, Width128>(ref zr, shift, ref pr, n);
         for (; i < n; i++)
         {
