@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using MlNet.Mlp.Kernels;
 
@@ -267,7 +266,7 @@ public static class PerceptronLearner
             if (!patternMode)
             {
                 averager?.OnBatchUpdate(pendingWeights, pendingBias);
-                TensorPrimitives.Add(weights, pendingWeights, weights);
+                ElementwiseLoops.Map(new AddOperator(), weights, pendingWeights, weights);
                 bias += pendingBias;
                 averager?.StepCompleted();
             }
@@ -349,7 +348,7 @@ public static class PerceptronLearner
         /// <summary>Batch mode: the current step adds <paramref name="delta"/> to the weights.</summary>
         public void OnBatchUpdate(ReadOnlySpan<float> delta, float biasDelta)
         {
-            TensorPrimitives.MultiplyAdd(delta, (float)_completedSteps, _weightedUpdates, _weightedUpdates);
+            ElementwiseLoops.Map(new MultiplyAddOperator((float)_completedSteps), delta, _weightedUpdates, _weightedUpdates);
             _biasWeightedUpdates += (double)biasDelta * _completedSteps;
         }
 
@@ -363,7 +362,7 @@ public static class PerceptronLearner
                 weights.CopyTo(averaged, 0);
                 return bias;
             }
-            TensorPrimitives.MultiplyAdd(_weightedUpdates, (float)(-1.0 / _completedSteps), weights, averaged);
+            ElementwiseLoops.Map(new MultiplyAddOperator((float)(-1.0 / _completedSteps)), _weightedUpdates, weights, averaged);
             return (float)(bias - _biasWeightedUpdates / _completedSteps);
         }
     }
