@@ -1,3 +1,5 @@
+using MlNet.Mlp.Kernels;
+
 namespace MlNet.Mlp.Engine;
 
 /// <summary>
@@ -108,8 +110,8 @@ public sealed class FeatureStandardizer
         for (int row = 0; row < rowCount; row++)
         {
             Span<float> x = features.Slice(row * featureCount, featureCount);
-            System.Numerics.Tensors.TensorPrimitives.Subtract(x, mean, x);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(x, inverseScale, x);
+            ElementwiseLoops.Map(new SubtractOperator(), x, mean, x);
+            ElementwiseLoops.Map(new MultiplyOperator(), x, inverseScale, x);
         }
     }
 

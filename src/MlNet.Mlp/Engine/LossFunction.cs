@@ -273,7 +273,8 @@ internal static class LossFunctions
         for (int i = 0; i < rows; i++)
         {
             float factor = (float)(ExampleWeight(exampleWeights, i) * gradientScale);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(delta.Slice(i * outputCount, outputCount), factor, delta.Slice(i * outputCount, outputCount));
+            Span<float> rowDelta = delta.Slice(i * outputCount, outputCount);
+            ElementwiseLoops.Map(new ScaleOperator(factor), rowDelta, rowDelta);
         }
     }
 

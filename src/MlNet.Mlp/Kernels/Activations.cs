@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace MlNet.Mlp.Kernels;
 
@@ -16,7 +17,7 @@ namespace MlNet.Mlp.Kernels;
 public static class Activations
 {
     /// <summary>σ(a) = 1/(1+e^−a). Saturates to exactly 0 or 1 for large |a|, never NaN.</summary>
-    public static void Sigmoid(ReadOnlySpan<float> a, Span<float> h) => TensorPrimitives.Sigmoid(a, h);
+    public static void Sigmoid(ReadOnlySpan<float> a, Span<float> h) => ElementwiseLoops.Map(new SigmoidOperator(), a, h);
 
     /// <summary>tanh(a).</summary>
     public static void Tanh(ReadOnlySpan<float> a, Span<float> h) => TensorPrimitives.Tanh(a, h);
@@ -41,6 +42,22 @@ public static class Activations
 
     /// <summary>Hard tanh backward: g ← g where |h| &lt; 1 (the linear region), else 0.</summary>
     public static void HardTanhBackward(ReadOnlySpan<float> h, Span<float> g) => ElementwiseLoops.Map(new HardTanhBackwardOperator(), h, g, g);
+}
+
+/// <summary>
+/// 1/(1 + e^−a), computed as TensorPrimitives.Sigmoid computes it (the runtime's vector exponential, then one
+/// division), so the same bits, but in this library's driver, which is compiled fully optimised on first call:
+/// TensorPrimitives' generic loop ran at tier 0 through a process's first Fits, calling the exponential out of line.
+/// The scalar form runs the same exponential on a one-lane vector, so a tail element gets a lane's bits.
+/// </summary>
+internal readonly struct SigmoidOperator : IUnaryOperator
+{
+    public float Invoke(float x) => 1f / (1f + Vector128.Exp(Vector128.CreateScalar(-x)).ToScalar());
+
+    // e^(0 − a) is e^−a for every a (the two differ only in the sign of a zero, and e^±0 = 1).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Divide(TWidth.Create(1f), TWidth.Add(TWidth.Create(1f), TWidth.Exp(TWidth.Subtract(TWidth.Zero, x))));
 }
 
 /// <summary>max(a, 0).</summary>

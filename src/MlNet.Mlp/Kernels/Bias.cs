@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace MlNet.Mlp.Kernels;
 
@@ -11,7 +10,7 @@ public static class Bias
         for (int i = 0; i < rows; i++)
         {
             Span<float> row = z.Slice(i * ldz, bias.Length);
-            TensorPrimitives.Add(row, bias, row);
+            ElementwiseLoops.Map(new AddOperator(), row, bias, row);
         }
     }
 

@@ -82,6 +82,23 @@ public class ElementwiseKernelTests
         Assert.Equal([1f, 0f, 1f, 0f, 1f, 0f, 0.5f], h);
     }
 
+    // A training batch's outputs fill vector lanes while a single row scored alone (one binary output) takes the
+    // scalar form: the two must agree to the bit, or a model would score a row differently alone and in a batch.
+    [Fact]
+    public void SigmoidGivesAnElementTheBitsOfALaneInTheScalarTail()
+    {
+        float[] a = RandomArray(new Random(7), 67, 30f);
+        var whole = new float[a.Length];
+        Activations.Sigmoid(a, whole);
+        var alone = new float[1];
+        for (int i = 0; i < a.Length; i++)
+        {
+            Activations.Sigmoid(a.AsSpan(i, 1), alone);
+            Assert.True(BitConverter.SingleToInt32Bits(whole[i]) == BitConverter.SingleToInt32Bits(alone[0]),
+                $"a = {a[i]:R}: {whole[i]:R} in a lane, {alone[0]:R} alone");
+        }
+    }
+
     [Fact]
     public void SignTreatsZeroAsPositive()
     {
