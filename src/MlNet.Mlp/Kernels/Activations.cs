@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -19,8 +18,8 @@ public static class Activations
     /// <summary>σ(a) = 1/(1+e^−a). Saturates to exactly 0 or 1 for large |a|, never NaN.</summary>
     public static void Sigmoid(ReadOnlySpan<float> a, Span<float> h) => ElementwiseLoops.Map(new SigmoidOperator(), a, h);
 
-    /// <summary>tanh(a).</summary>
-    public static void Tanh(ReadOnlySpan<float> a, Span<float> h) => TensorPrimitives.Tanh(a, h);
+    /// <summary>tanh(a). Saturates to exactly ±1 for large |a|, never NaN.</summary>
+    public static void Tanh(ReadOnlySpan<float> a, Span<float> h) => ElementwiseLoops.Map(new TanhOperator(), a, h);
 
     /// <summary>max(a, 0).</summary>
     public static void Relu(ReadOnlySpan<float> a, Span<float> h) => ElementwiseLoops.Map(new ReluOperator(), a, h);
@@ -48,16 +47,39 @@ public static class Activations
 /// 1/(1 + e^−a), computed as TensorPrimitives.Sigmoid computes it (the runtime's vector exponential, then one
 /// division), so the same bits, but in this library's driver, which is compiled fully optimised on first call:
 /// TensorPrimitives' generic loop ran at tier 0 through a process's first Fits, calling the exponential out of line.
-/// The scalar form runs the same exponential on a one-lane vector, so a tail element gets a lane's bits.
+/// The scalar form is the vector form on one lane, so a tail element gets a lane's bits.
 /// </summary>
 internal readonly struct SigmoidOperator : IUnaryOperator
 {
-    public float Invoke(float x) => 1f / (1f + Vector128.Exp(Vector128.CreateScalar(-x)).ToScalar());
+    public float Invoke(float x) => Invoke<Vector128<float>, Width128>(Vector128.CreateScalar(x)).ToScalar();
 
     // e^(0 − a) is e^−a for every a (the two differ only in the sign of a zero, and e^±0 = 1).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
         TWidth.Divide(TWidth.Create(1f), TWidth.Add(TWidth.Create(1f), TWidth.Exp(TWidth.Subtract(TWidth.Zero, x))));
+}
+
+/// <summary>
+/// tanh(a) = sign(a)·(−z/(z + 2)) with z = e^(−2|a|) − 1: TensorPrimitives.Tanh's formula, so its bits, for the same
+/// reason as <see cref="SigmoidOperator"/>; except that below |a| = 2⁻¹² the result is a itself. There the formula
+/// gives noise: the runtime's e^x is 1 ± 2⁻²⁴ near 0, which made tanh(0) = −6·10⁻⁸, while a is tanh(a) to within
+/// a³/3, under half a unit in the last place. For large |a|, z is −1 and the result exactly ±1.
+/// </summary>
+internal readonly struct TanhOperator : IUnaryOperator
+{
+    private const float LinearBelow = 1f / 4096;
+
+    public float Invoke(float x) => Invoke<Vector128<float>, Width128>(Vector128.CreateScalar(x)).ToScalar();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVector Invoke<TVector, TWidth>(TVector x) where TVector : struct where TWidth : struct, IVectorWidth<TVector>
+    {
+        TVector magnitude = TWidth.Abs(x);
+        TVector z = TWidth.Subtract(TWidth.Exp(TWidth.Multiply(TWidth.Create(-2f), magnitude)), TWidth.Create(1f));
+        TVector tanhOfMagnitude = TWidth.Divide(TWidth.Subtract(TWidth.Zero, z), TWidth.Add(z, TWidth.Create(2f)));
+        TVector signed = TWidth.ConditionalSelect(TWidth.LessThan(x, TWidth.Zero), TWidth.Subtract(TWidth.Zero, tanhOfMagnitude), tanhOfMagnitude);
+        return TWidth.ConditionalSelect(TWidth.LessThan(magnitude, TWidth.Create(LinearBelow)), x, signed);
+    }
 }
 
 /// <summary>max(a, 0).</summary>

@@ -84,19 +84,40 @@ public class ElementwiseKernelTests
 
     // A training batch's outputs fill vector lanes while a single row scored alone (one binary output) takes the
     // scalar form: the two must agree to the bit, or a model would score a row differently alone and in a batch.
-    [Fact]
-    public void SigmoidGivesAnElementTheBitsOfALaneInTheScalarTail()
+    [Theory]
+    [InlineData("Sigmoid")]
+    [InlineData("Tanh")]
+    public void ExponentialActivationsGiveAnElementTheBitsOfALaneInTheScalarTail(string name)
     {
+        Unary kernel = name == "Sigmoid" ? Activations.Sigmoid : Activations.Tanh;
         float[] a = RandomArray(new Random(7), 67, 30f);
+        a[5] = 1e-5f; // below tanh's linear threshold
         var whole = new float[a.Length];
-        Activations.Sigmoid(a, whole);
+        kernel(a, whole);
         var alone = new float[1];
         for (int i = 0; i < a.Length; i++)
         {
-            Activations.Sigmoid(a.AsSpan(i, 1), alone);
+            kernel(a.AsSpan(i, 1), alone);
             Assert.True(BitConverter.SingleToInt32Bits(whole[i]) == BitConverter.SingleToInt32Bits(alone[0]),
                 $"a = {a[i]:R}: {whole[i]:R} in a lane, {alone[0]:R} alone");
         }
+    }
+
+    [Fact]
+    public void TanhIsOddAndExactNearZero()
+    {
+        float[] a = [0f, -0f, 1e-30f, -1e-30f, 1e-5f, 2e-4f, 0.3f, -0.3f, 5f, -5f, 50f, -50f, float.MaxValue, -float.MaxValue, 7e-3f, -7e-3f];
+        var h = new float[a.Length];
+        Activations.Tanh(a, h);
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (MathF.Abs(a[i]) < 1f / 4096)
+                Assert.Equal(BitConverter.SingleToInt32Bits(a[i]), BitConverter.SingleToInt32Bits(h[i]));
+            var negated = new float[1];
+            Activations.Tanh([-a[i]], negated);
+            Assert.Equal(-h[i], negated[0]);
+        }
+        Assert.Equal([1f, -1f, 1f, -1f], new[] { h[10], h[11], h[12], h[13] });
     }
 
     [Fact]
