@@ -30,7 +30,7 @@ internal interface IPerceptronRows
 /// <summary>Rows of a row-major dense matrix.</summary>
 /// <remarks>
 /// The products are this library's kernels, compiled fully optimised on first call: TensorPrimitives' generic ones
-/// ran at tier 0 through a process's first Fits (a 569-row table's second Fit took 50–70 ms instead of 9). The score
+/// ran at tier 0 through a process's first Fits (a 569-row table's second Fit took about 50 ms instead of 7). The score
 /// is the sum the fitted model computes, <see cref="MatrixVector.DotAdd"/>, so the training loss counts the mistakes
 /// the model makes on the same rows.
 /// </remarks>

@@ -1,4 +1,3 @@
-
 namespace MlNet.Mlp.Kernels;
 
 /// <summary>Row-vector broadcast and its adjoint: adding a bias to every row, and summing the rows (the bias gradient).</summary>
