@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using MlNet.Mlp.Kernels;
 
@@ -123,15 +122,9 @@ internal static unsafe class ActivationFunctions
                 var input = new ReadOnlySpan<float>(x + (long)i * columns, columns);
                 var output = new Span<float>(y + (long)i * columns, columns);
                 if (backward)
-                {
-                    float projection = TensorPrimitives.Dot(output, input);
-                    TensorPrimitives.Subtract(output, projection, output);
-                    TensorPrimitives.Multiply(output, input, output);
-                }
+                    Softmax.RowBackward(input, output);
                 else
-                {
                     Softmax.Row(input, output);
-                }
             }
         }
     }

@@ -79,6 +79,15 @@ internal static class KernelReference
             p[i] = (float)Math.Exp(z[i] - lse);
     }
 
+    public static void SoftmaxRowBackward(ReadOnlySpan<float> p, Span<float> g)
+    {
+        double projection = 0;
+        for (int i = 0; i < p.Length; i++)
+            projection += (double)g[i] * p[i];
+        for (int i = 0; i < p.Length; i++)
+            g[i] = (float)(p[i] * (g[i] - projection));
+    }
+
     public static double LogSumExp(ReadOnlySpan<float> z)
     {
         double max = double.NegativeInfinity;

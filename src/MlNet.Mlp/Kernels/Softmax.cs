@@ -28,6 +28,18 @@ public static class Softmax
         ElementwiseLoops.Map(new ScaleOperator(1f / sum), probabilities, probabilities);
     }
 
+    /// <summary>
+    /// The backward step through a softmax row, in place: g_j ← p_j·(g_j − Σ_k g_k·p_k), the vector-Jacobian product
+    /// of p = softmax(z) with the gradient g with respect to p.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RowBackward(ReadOnlySpan<float> probabilities, Span<float> gradient)
+    {
+        ElementwiseLoops.CheckDestination(probabilities.Length, gradient.Length);
+        float projection = MatrixVector.DotAdd(gradient[..probabilities.Length], probabilities, 0f);
+        ElementwiseLoops.Map(new SoftmaxBackwardOperator(projection), probabilities, gradient, gradient);
+    }
+
     /// <summary>log Σ_j e^(z_j) = m + log Σ_j e^(z_j − m), computed in double after the shift.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double LogSumExp(ReadOnlySpan<float> logits)
@@ -107,4 +119,14 @@ public static class Softmax
         }
         return (TWidth.Sum(sum), i);
     }
+}
+
+/// <summary>(p, g) → p·(g − projection), rounded after the difference and after the product.</summary>
+internal readonly struct SoftmaxBackwardOperator(float projection) : IBinaryOperator
+{
+    public float Invoke(float p, float g) => p * (g - projection);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVector Invoke<TVector, TWidth>(TVector p, TVector g) where TVector : struct where TWidth : struct, IVectorWidth<TVector> =>
+        TWidth.Multiply(p, TWidth.Subtract(g, TWidth.Create(projection)));
 }

@@ -181,6 +181,23 @@ public class ElementwiseKernelTests
     }
 
     [Fact]
+    public void SoftmaxRowBackwardMatchesReference()
+    {
+        var random = new Random(11);
+        for (int n = 1; n <= MaxLength; n++)
+        {
+            var p = new float[n];
+            Softmax.Row(RandomArray(random, n, 3f), p);
+            float[] g = RandomArray(random, n, 2f);
+            float[] expected = (float[])g.Clone();
+            KernelReference.SoftmaxRowBackward(p, expected);
+            Softmax.RowBackward(p, g);
+            for (int i = 0; i < n; i++)
+                AssertClose(expected[i], g[i], 1e-7f, 1e-5f, $"n={n} i={i}");
+        }
+    }
+
+    [Fact]
     public void BiasKernelsMatchReference()
     {
         var random = new Random(5);
