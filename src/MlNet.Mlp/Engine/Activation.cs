@@ -7,17 +7,17 @@ namespace MlNet.Mlp.Engine;
 public enum Activation
 {
     /// <summary>Φ(a) = a. Output layer for regression.</summary>
-    Identity,
+    Identity = 0,
     /// <summary>Φ(a) = 1/(1+e^−a), Φ' = Φ(1−Φ).</summary>
-    Sigmoid,
+    Sigmoid = 1,
     /// <summary>Φ(a) = tanh a, Φ' = 1−Φ².</summary>
-    Tanh,
+    Tanh = 2,
     /// <summary>Φ(a) = max(a, 0), Φ' = [a &gt; 0].</summary>
-    Relu,
+    Relu = 3,
     /// <summary>Φ(a) = min(max(a, −1), 1), Φ' = [|a| &lt; 1].</summary>
-    HardTanh,
+    HardTanh = 4,
     /// <summary>Φ(a)_j = e^(a_j)/Σ_k e^(a_k) over the layer's outputs. Output layer only.</summary>
-    Softmax,
+    Softmax = 5,
 }
 
 /// <summary>
