@@ -36,7 +36,8 @@ public static class Softmax
     public static void RowBackward(ReadOnlySpan<float> probabilities, Span<float> gradient)
     {
         ElementwiseLoops.CheckDestination(probabilities.Length, gradient.Length);
-        float projection = MatrixVector.DotAdd(gradient[..probabilities.Length], probabilities, 0f);
+        gradient = gradient[..probabilities.Length];
+        float projection = MatrixVector.DotAdd(gradient, probabilities, 0f);
         ElementwiseLoops.Map(new SoftmaxBackwardOperator(projection), probabilities, gradient, gradient);
     }
 
