@@ -270,6 +270,13 @@ internal static class LossFunctions
     {
         if (loss == LossFunction.SquaredError)
             ActivationFunctions.Backward(outputActivation, outputs, delta, rows, outputCount);
+        if (exampleWeights.IsEmpty)
+        {
+            // Every weight is 1, so every row's factor is the same: one pass over the block, not one call per row.
+            Span<float> block = delta[..(rows * outputCount)];
+            ElementwiseLoops.Map(new ScaleOperator((float)gradientScale), block, block);
+            return;
+        }
         for (int i = 0; i < rows; i++)
         {
             float factor = (float)(ExampleWeight(exampleWeights, i) * gradientScale);
