@@ -151,6 +151,76 @@ public class PerceptronLearnerTests
     /// The same weights, pocket choice and convergence. Averaged weights are not integers, so a pass's loss under them
     /// may differ by one row whose score is within round-off of 0.
     /// </summary>
+    [Theory]
+    [InlineData(1, false, 0.0, true)]
+    [InlineData(1, true, 0.0, false)]
+    [InlineData(1, false, 1000.0, true)]
+    [InlineData(1, true, 1000.0, false)]
+    [InlineData(9, false, 0.0, true)]
+    [InlineData(0, true, 1000.0, true)]
+    public void Two_threads_train_bit_for_bit_as_one_on_every_storage(int batchSize, bool keepBestWeights, double lossThreshold, bool averageWeights)
+    {
+        // Large enough for the second thread to score the passes aside; noisy labels keep every pass making mistakes,
+        // and the threshold stops some runs part way.
+        const int rows = 1100, featureCount = 256;
+        Assert.True((long)rows * featureCount >= PerceptronLearner.MinimumValuesToScoreAside);
+        var random = new Random(21);
+        byte[] codes = new byte[rows * featureCount];
+        for (int i = 0; i < codes.Length; i++)
+            codes[i] = (byte)(random.Next(4) == 0 ? random.Next(1, 256) : 0);
+        float[] dense = codes.Select(code => code / 255f).ToArray();
+        float[] labels = Enumerable.Range(0, rows).Select(r =>
+            codes.AsSpan(r * featureCount, 16).ToArray().Sum(c => c) + random.Next(-400, 400) > 16 * 32 ? 1f : -1f).ToArray();
+        float[] exampleWeights = Enumerable.Range(0, rows).Select(_ => (float)random.NextDouble() + 0.5f).ToArray();
+        var oneThread = new PerceptronLearnerSettings(0.5f, 8, batchSize, Shuffle: true, lossThreshold,
+            InitialWeightsDiameter: 0.1f, Seed: 5, keepBestWeights, averageWeights, NumberOfThreads: 1);
+        var twoThreads = oneThread with { NumberOfThreads = 2 };
+        var quantized = new QuantizedRowMatrix(featureCount, rows, codes, 1f / 255);
+        SparseRowMatrix sparse = ToSparse(dense, featureCount, rows);
+
+        var results = new (string Storage, PerceptronResult One, PerceptronResult Two)[]
+        {
+            ("floats", PerceptronLearner.Train(oneThread, dense, featureCount, rows, labels, exampleWeights, null, 0f),
+                PerceptronLearner.Train(twoThreads, dense, featureCount, rows, labels, exampleWeights, null, 0f)),
+            ("sparse", PerceptronLearner.Train(oneThread, sparse, labels, exampleWeights, null, 0f),
+                PerceptronLearner.Train(twoThreads, sparse, labels, exampleWeights, null, 0f)),
+            ("codes", PerceptronLearner.Train(oneThread, quantized, labels, exampleWeights, null, 0f),
+                PerceptronLearner.Train(twoThreads, quantized, labels, exampleWeights, null, 0f)),
+        };
+        foreach (var (storage, one, two) in results)
+        {
+            Assert.True(one.LossPerIteration.Length > 1, storage + ": " + string.Join(" ", one.LossPerIteration.Select(l => l.ToString("F0"))));
+            Assert.Equal(one.LossPerIteration, two.LossPerIteration);
+            Assert.Equal(one.Weights, two.Weights);
+            Assert.Equal(one.Bias, two.Bias);
+            Assert.Equal(one.BestIteration, two.BestIteration);
+            Assert.Equal(one.Converged, two.Converged);
+        }
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void A_cancellation_during_a_pass_on_two_threads_surfaces_as_itself(int allowedChecks)
+    {
+        const int rows = 2048, featureCount = 200;
+        var random = new Random(8);
+        float[] features = EngineTestData.Uniform(random, rows * featureCount, 1f);
+        float[] labels = Enumerable.Range(0, rows).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray();
+        var settings = new PerceptronLearnerSettings(1f, 20, 1, Shuffle: true, LossThreshold: 0, InitialWeightsDiameter: 0,
+            Seed: 1, KeepBestWeights: false, AverageWeights: true, NumberOfThreads: 2);
+        int checks = 0;
+        void CheckAlive()
+        {
+            if (Interlocked.Increment(ref checks) > allowedChecks)
+                throw new OperationCanceledException("cancelled by the test");
+        }
+
+        var thrown = Assert.Throws<OperationCanceledException>(() =>
+            PerceptronLearner.Train(settings, features, featureCount, rows, labels, null, null, 0f, CheckAlive));
+        Assert.Equal("cancelled by the test", thrown.Message);
+    }
+
     private static void AssertSameTraining(PerceptronResult expected, PerceptronResult actual, bool averageWeights)
     {
         Assert.Equal(expected.Weights, actual.Weights);
