@@ -13,8 +13,7 @@ public sealed record PerceptronLearnerSettings(
     float InitialWeightsDiameter,
     int Seed,
     bool KeepBestWeights,
-    bool AverageWeights = false,
-    int NumberOfThreads = 1);
+    bool AverageWeights = false);
 
 /// <summary>What <see cref="PerceptronLearner"/> produces: the weights, the bias and the loss curve.</summary>
 /// <param name="Weights">One weight per feature.</param>
@@ -41,7 +40,7 @@ public sealed record PerceptronResult(float[] Weights, float Bias, double[] Loss
 /// judge the averaged weights, which are also what is returned, except when only the latest weights reach the
 /// threshold: training has then converged, and those latest weights are recorded and returned.
 /// </remarks>
-public static partial class PerceptronLearner
+public static class PerceptronLearner
 {
     /// <summary>How many examples run between two cancellation checks.</summary>
     private const int CheckAliveInterval = 1024;
@@ -146,9 +145,7 @@ public static partial class PerceptronLearner
         // both the current weights and those the previous pass ended with costs one extra dot product on data
         // already in cache, where a separate loss pass would stream the whole feature matrix again. Only the last
         // pass needs a loss pass of its own; a pass that reaches the threshold is found one pass late, and the
-        // weights of that later pass are discarded, so the result is the same as stopping at once. With a second
-        // thread on a large enough set, that thread scores the rows in row order while this one trains (see
-        // RunPassScoringAside): the same errors, so the same losses and the same model.
+        // weights of that later pass are discarded, so the result is the same as stopping at once.
         var previousPass = new PassEnd(new float[featureCount], new float[rowCount]);
         // With averaging, the latest weights are scored as well. On separable data they reach the threshold while
         // their average, which still carries the early passes, can sit a hair on the wrong side of a point that the
@@ -158,18 +155,14 @@ public static partial class PerceptronLearner
         // none (a mistake on a row of weight 0 changes nothing), i.e. when the next pass's running loss is 0.
         PassEnd? previousLatest = averager is not null ? new PassEnd(new float[featureCount], new float[rowCount]) : null;
         PassEnd? scoredLatest = settings.LossThreshold > 0 ? previousLatest : null;
-        bool scoreAside = ScoresAside(settings.NumberOfThreads, rowCount, featureCount);
         for (int iteration = 1; iteration <= settings.NumberOfIterations; iteration++)
         {
             if (settings.Shuffle)
                 random.Shuffle(order);
             bool scoring = iteration > 1;
-            double runningLoss = scoring && scoreAside
-                ? RunPassScoringAside(settings.LearningRate, batchSize, rows, rowCount, featureCount, labels, exampleWeights,
-                    order, weights, ref bias, pendingWeights, previousPass, scoredLatest, averager, checkAlive)
-                : RunPass(settings.LearningRate, batchSize, rows, labels, exampleWeights,
-                    order, weights, ref bias, pendingWeights, scoring ? previousPass : null, scoring ? scoredLatest : null,
-                    averager, checkAlive);
+            double runningLoss = RunPass(settings.LearningRate, batchSize, rows, labels, exampleWeights,
+                order, weights, ref bias, pendingWeights, scoring ? previousPass : null, scoring ? scoredLatest : null,
+                averager, checkAlive);
             double? latestLoss = previousLatest is null ? null
                 : scoredLatest is not null ? scoredLatest.Loss(exampleWeights)
                 : runningLoss == 0 ? 0 : null;
@@ -188,9 +181,7 @@ public static partial class PerceptronLearner
                 previousPass.Bias = bias;
             }
         }
-        double lastLoss = scoreAside
-            ? ScoreOnTwoThreads(rows, rowCount, featureCount, labels, previousPass, checkAlive).Loss(exampleWeights)
-            : TotalLoss(rows, rowCount, labels, exampleWeights, previousPass.Weights, previousPass.Bias, checkAlive);
+        double lastLoss = TotalLoss(rows, rowCount, labels, exampleWeights, previousPass.Weights, previousPass.Bias, checkAlive);
         // Only whether the latest weights reach the threshold matters here, so their pass stops at the first row that
         // takes the loss above it: on data that is not separable, within a few rows instead of a whole pass.
         double? lastLatestLoss = averager is not null && lastLoss > settings.LossThreshold

@@ -94,14 +94,6 @@ public sealed class PerceptronTrainer
         /// <summary>Seed for shuffling and initial weights; null takes one from the MLContext's seed. Default null.</summary>
         public int? Seed;
 
-        /// <summary>
-        /// Threads for training; null uses every core. A pass is sequential, so at most two are used: on a set of at
-        /// least 2¹⁸ values (rows × features) the second scores every row against the weights the previous pass
-        /// ended with (the loss curve, <see cref="LossThreshold"/> and <see cref="KeepBestWeights"/>) while the first
-        /// trains. Results are bit-identical for any value. Default null. Range: ≥ 1.
-        /// </summary>
-        public int? NumberOfThreads;
-
         internal void Validate()
         {
             OptionChecks.ColumnName(LabelColumnName, nameof(LabelColumnName));
@@ -113,8 +105,6 @@ public sealed class PerceptronTrainer
             OptionChecks.AtLeast(BatchSize, 0, nameof(BatchSize));
             OptionChecks.NonNegative(LossThreshold, nameof(LossThreshold));
             OptionChecks.NonNegative(InitialWeightsDiameter, nameof(InitialWeightsDiameter));
-            if (NumberOfThreads is { } threads)
-                OptionChecks.AtLeast(threads, 1, nameof(NumberOfThreads));
         }
     }
 
@@ -206,7 +196,7 @@ public sealed class PerceptronTrainer
 
         var settings = new PerceptronLearnerSettings(_options.LearningRate, _options.NumberOfIterations, _options.BatchSize,
             _options.Shuffle, _options.LossThreshold, _options.InitialWeightsDiameter, _options.Seed ?? Host.Rand.Next(), _options.KeepBestWeights,
-            _options.AverageWeights, _options.NumberOfThreads ?? Environment.ProcessorCount);
+            _options.AverageWeights);
         if (training.SparseFeatures is { } kept)
         {
             long stored = kept.RowStarts[kept.RowCount];

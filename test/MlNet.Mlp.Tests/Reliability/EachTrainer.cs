@@ -79,7 +79,7 @@ internal static class EachTrainer
     {
         TrainerKind.Perceptron => ml.BinaryClassification.Trainers.Perceptron(new PerceptronTrainer.Options
         {
-            NumberOfIterations = 20, BatchSize = batchSize, Seed = 1, NumberOfThreads = threads,
+            NumberOfIterations = 20, BatchSize = batchSize, Seed = 1,
         }),
         TrainerKind.MlpBinary => ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
         {

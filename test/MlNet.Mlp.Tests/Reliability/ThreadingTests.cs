@@ -57,31 +57,6 @@ public class ThreadingTests
         Assert.Equal(one, Train(4));
     }
 
-    [Fact]
-    public void Perceptron_training_with_1_or_2_threads_gives_bit_identical_models_for_the_same_seed()
-    {
-        // 1,100 rows of 300 features: enough values (≥ 2¹⁸) for the second thread to score the passes aside.
-        const int rows = 1100, featureCount = 300;
-        var random = new Random(5);
-        var ml = new MLContext(seed: 1);
-        IDataView data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(_ =>
-        {
-            float[] x = Enumerable.Range(0, featureCount).Select(_ => (float)random.NextDouble()).ToArray();
-            return new WideRow { Features = x, Label = x.Take(10).Sum() + random.NextDouble() - 0.5 > 5 };
-        }).ToList());
-        float[] Train(int threads) => EachTrainer.Parameters(EachTrainer.Create(ml, TrainerKind.Perceptron, batchSize: 1, threads: threads).Fit(data));
-
-        Assert.Equal(Train(1), Train(2));
-    }
-
-    private sealed class WideRow
-    {
-        public bool Label { get; set; }
-
-        [VectorType(300)]
-        public float[] Features { get; set; } = [];
-    }
-
     private static ITransformer SavedAndLoaded(MLContext ml, ITransformer model, IDataView data)
     {
         using var stream = new MemoryStream();

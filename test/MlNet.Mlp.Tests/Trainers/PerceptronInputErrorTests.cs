@@ -129,7 +129,6 @@ public class PerceptronInputErrorTests
         { "BatchSize", o => o.BatchSize = -1 },
         { "LossThreshold", o => o.LossThreshold = -0.5 },
         { "InitialWeightsDiameter", o => o.InitialWeightsDiameter = float.PositiveInfinity },
-        { "NumberOfThreads", o => o.NumberOfThreads = 0 },
         { "LabelColumnName", o => o.LabelColumnName = "" },
         { "FeatureColumnName", o => o.FeatureColumnName = " " },
     };
