@@ -56,9 +56,14 @@ internal static unsafe class GemmDriver<TKernel, TEpilogue> where TKernel : stru
         int columnBlock = Math.Min(ColumnBlock, RoundUp(colEnd - colStart, nr));
         int packedAFloats = GemmPackBuffers.RoundUpToAlignment(rowBlock * depthBlock);
         int packedBFloats = GemmPackBuffers.RoundUpToAlignment(columnBlock * depthBlock);
-        float* packedA = GemmPackBuffers.Rent(packedAFloats + packedBFloats + mr * nr);
+        int edgeTileFloats = GemmPackBuffers.RoundUpToAlignment(mr * nr);
+        int privateFloats = GemmRectangleTarget.PrivateFloats(op, rowStart, rowEnd, colStart, colEnd, depthBlock);
+        float* packedA = GemmPackBuffers.Rent(packedAFloats + packedBFloats + edgeTileFloats + privateFloats);
         float* packedB = packedA + packedAFloats;
         float* edgeTile = packedB + packedBFloats;
+        GemmRectangleTarget target = privateFloats > 0
+            ? GemmRectangleTarget.InBuffer(op, rowStart, rowEnd, colStart, colEnd, edgeTile + edgeTileFloats)
+            : GemmRectangleTarget.InC(op);
 
         for (int jc = colStart; jc < colEnd; jc += ColumnBlock)
         {
@@ -74,7 +79,7 @@ internal static unsafe class GemmDriver<TKernel, TEpilogue> where TKernel : stru
                 {
                     int rows = Math.Min(RowBlock, rowEnd - ic);
                     GemmPacking.Pack(op.AAt(ic, pc), op.Lda, op.ARowsAreDepthContiguous, rows, depth, mr, packedA);
-                    var block = new BlockPosition(op.C + (long)ic * op.Ldc + jc, op.Ldc, ic, jc);
+                    var block = new BlockPosition(target.At(ic, jc), target.Ldc, ic, jc);
                     if (lastDepthBlock)
                         ComputeBlock(packedA, packedB, rows, columns, depth, block, addToC, edgeTile, ref Unsafe.AsRef<TEpilogue>(op.Epilogue));
                     else
@@ -82,6 +87,7 @@ internal static unsafe class GemmDriver<TKernel, TEpilogue> where TKernel : stru
                 }
             }
         }
+        target.Finish(op, rowStart, rowEnd, colStart, colEnd);
     }
 
     /// <summary>Where a packed block's C starts: its address, row stride and position in the whole C.</summary>

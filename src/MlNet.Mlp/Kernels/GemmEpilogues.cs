@@ -16,7 +16,9 @@ internal unsafe interface IGemmEpilogue
 {
     /// <summary>Finishes <paramref name="rows"/> × <paramref name="columns"/> elements of C, the block whose first
     /// element is C[<paramref name="row"/>, <paramref name="column"/>] at <paramref name="c"/> (row stride
-    /// <paramref name="ldc"/>).</summary>
+    /// <paramref name="ldc"/>). That may be a rectangle's private buffer rather than C itself
+    /// (<see cref="GemmRectangleTarget"/>), so other matrices are found from <paramref name="row"/> and
+    /// <paramref name="column"/>, never from <paramref name="c"/>'s offset.</summary>
     void Apply(float* c, int ldc, int row, int column, int rows, int columns);
 }
 

@@ -6,19 +6,24 @@ namespace MlNet.Mlp.Tests.Kernels;
 /// <summary>
 /// A product with an epilogue gives exactly (bit for bit) the product followed by the same elementwise step as a
 /// separate pass, for every kernel, on shapes with edge tiles in both directions and two depth blocks, on 1 and 2
-/// threads: the epilogue must run once per element, after the last depth block, wherever the tile falls.
+/// threads: the epilogue must run once per element, after the last depth block, wherever the tile falls. The tall
+/// shape is split across rows and the tiles finish in C; the wide one across columns, where each rectangle sums and
+/// finishes in a private buffer (GemmRectangleTarget).
 /// </summary>
 public unsafe class GemmEpilogueTests
 {
-    public static TheoryData<string, string, int> Cases()
+    public static TheoryData<string, string, int, bool> Cases()
     {
-        var data = new TheoryData<string, string, int>();
+        var data = new TheoryData<string, string, int, bool>();
         foreach (string kernel in new[] { nameof(MicroKernel512), nameof(MicroKernel512Narrow), nameof(MicroKernel256Wide), nameof(MicroKernel256), nameof(MicroKernel128), nameof(MicroKernelScalar) })
         {
             foreach (string epilogue in new[] { "bias+identity", "bias+relu", "bias+hardtanh", "scaled add", "relu backward", "sigmoid backward", "tanh backward" })
             {
                 foreach (int threads in new[] { 1, 2 })
-                    data.Add(kernel, epilogue, threads);
+                {
+                    data.Add(kernel, epilogue, threads, false);
+                    data.Add(kernel, epilogue, threads, true);
+                }
             }
         }
         return data;
@@ -26,10 +31,12 @@ public unsafe class GemmEpilogueTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void An_epilogue_gives_the_bits_of_the_product_followed_by_a_separate_pass(string kernel, string epilogue, int threads)
+    public void An_epilogue_gives_the_bits_of_the_product_followed_by_a_separate_pass(string kernel, string epilogue, int threads, bool wide)
     {
-        // 130×70 with k = 300: edge tiles for every kernel's tile sizes, two depth blocks, and big enough to split.
-        const int m = 130, n = 70, k = 300;
+        // 130×70 (or 70×130) with k = 300: edge tiles for every kernel's tile sizes, two depth blocks, and big enough
+        // to split.
+        (int m, int n) = Shape(wide);
+        const int k = Depth;
         var random = new Random(17);
         float[] a = Values(random, m * k, 1f), b = Values(random, k * n, 1f);
         float[] bias = Values(random, n, 2f), side = Values(random, m * n, 1.5f);
@@ -67,12 +74,12 @@ public unsafe class GemmEpilogueTests
                     break;
             }
         }
-        Assert.True(expected.AsSpan().SequenceEqual(actual), $"{kernel}, {epilogue}, {threads} thread(s): differs from the separate pass");
+        Assert.True(expected.AsSpan().SequenceEqual(actual), $"{kernel}, {epilogue}, {threads} thread(s), {m}×{n}: differs from the separate pass");
     }
 
-    public static TheoryData<string, string, float, int> UpdateCases()
+    public static TheoryData<string, string, float, int, bool> UpdateCases()
     {
-        var data = new TheoryData<string, string, float, int>();
+        var data = new TheoryData<string, string, float, int, bool>();
         foreach (string kernel in new[] { nameof(MicroKernel512), nameof(MicroKernel256Wide), nameof(MicroKernel256), nameof(MicroKernel128), nameof(MicroKernelScalar) })
         {
             foreach (string rule in new[] { "momentum", "nesterov", "adam", "adamw" })
@@ -80,7 +87,10 @@ public unsafe class GemmEpilogueTests
                 foreach (float l2 in new[] { 0f, 1e-3f })
                 {
                     foreach (int threads in new[] { 1, 2 })
-                        data.Add(kernel, rule, l2, threads);
+                    {
+                        data.Add(kernel, rule, l2, threads, false);
+                        data.Add(kernel, rule, l2, threads, true);
+                    }
                 }
             }
         }
@@ -93,9 +103,10 @@ public unsafe class GemmEpilogueTests
     /// </summary>
     [Theory]
     [MemberData(nameof(UpdateCases))]
-    public void An_update_epilogue_gives_the_bits_of_the_gradient_followed_by_the_optimiser_pass(string kernel, string rule, float l2, int threads)
+    public void An_update_epilogue_gives_the_bits_of_the_gradient_followed_by_the_optimiser_pass(string kernel, string rule, float l2, int threads, bool wide)
     {
-        const int m = 130, n = 70, k = 300;
+        (int m, int n) = Shape(wide);
+        const int k = Depth;
         var random = new Random(23);
         float[] a = Values(random, m * k, 1f), b = Values(random, k * n, 1f);
         float[] weights = Values(random, m * n, 1f), first = Values(random, m * n, 0.1f), second = Values(random, m * n, 0.01f);
@@ -134,7 +145,7 @@ public unsafe class GemmEpilogueTests
             else
                 Multiply(kernel, a, b, gradient, new ParameterUpdateEpilogue<TwoStateStep<AdamOperator>>(w, n, l2, new TwoStateStep<AdamOperator>(s, t, adam)), threads);
         }
-        string label = $"{kernel}, {rule}, λ = {l2}, {threads} thread(s)";
+        string label = $"{kernel}, {rule}, λ = {l2}, {threads} thread(s), {m}×{n}";
         Assert.True(expectedGradient.AsSpan().SequenceEqual(gradient), $"{label}: the gradient differs");
         Assert.True(expectedWeights.AsSpan().SequenceEqual(weights), $"{label}: the weights differ");
         Assert.True(expectedFirst.AsSpan().SequenceEqual(first), $"{label}: the first state differs");
@@ -187,10 +198,15 @@ public unsafe class GemmEpilogueTests
         }
     }
 
+    /// <summary>Two depth blocks for every kernel.</summary>
+    private const int Depth = 300;
+
+    private static (int M, int N) Shape(bool wide) => wide ? (70, 130) : (130, 70);
+
     private static void Multiply<TEpilogue>(string kernel, float[] a, float[] b, float[] c, TEpilogue epilogue, int threads)
         where TEpilogue : struct, IGemmEpilogue
     {
-        const int m = 130, n = 70, k = 300;
+        int m = a.Length / Depth, n = b.Length / Depth, k = Depth;
         switch (kernel)
         {
             case nameof(MicroKernel512):

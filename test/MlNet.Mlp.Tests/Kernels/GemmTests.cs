@@ -108,12 +108,14 @@ public class GemmTests
 
     /// <summary>
     /// 1, 2 and 4 threads must give the same bits, on shapes large enough to be split (several rectangles with
-    /// edge tiles, several depth blocks) and with accumulation.
+    /// edge tiles, several depth blocks) and with accumulation. Column splits with several depth blocks sum in
+    /// private buffers (<c>GemmRectangleTarget</c>), with and without accumulation.
     /// </summary>
     [Theory]
     [InlineData(128, 256, 784, false, true, false)]
     [InlineData(256, 784, 128, true, false, true)]
     [InlineData(133, 301, 517, false, false, false)]
+    [InlineData(133, 301, 517, true, false, true)]
     [InlineData(301, 133, 259, true, true, true)]
     public void ResultIsBitIdenticalForAnyThreadCount(int m, int n, int k, bool transposeA, bool transposeB,
         bool accumulate)
