@@ -87,7 +87,7 @@ internal static unsafe class GemmDriver<TKernel, TEpilogue> where TKernel : stru
                 }
             }
         }
-        target.Finish(op, rowStart, rowEnd, colStart, colEnd);
+        target.Finish(op);
     }
 
     /// <summary>Where a packed block's C starts: its address, row stride and position in the whole C.</summary>
@@ -142,19 +142,17 @@ internal static unsafe class GemmDriver<TKernel, TEpilogue> where TKernel : stru
     private static void MergeEdgeTile(float* tile, int tileStride, float* c, int ldc, int rows, int columns,
         bool addToC)
     {
+        if (!addToC)
+        {
+            StridedBlock.Copy(tile, tileStride, c, ldc, rows, columns);
+            return;
+        }
         for (int i = 0; i < rows; i++)
         {
             float* from = tile + (long)i * tileStride;
             float* to = c + (long)i * ldc;
-            if (addToC)
-            {
-                for (int j = 0; j < columns; j++)
-                    to[j] += from[j];
-            }
-            else
-            {
-                new ReadOnlySpan<float>(from, columns).CopyTo(new Span<float>(to, columns));
-            }
+            for (int j = 0; j < columns; j++)
+                to[j] += from[j];
         }
     }
 

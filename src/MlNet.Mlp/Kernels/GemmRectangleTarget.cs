@@ -26,12 +26,16 @@ internal readonly unsafe struct GemmRectangleTarget
     // the rectangle's first element lands on the buffer's first.
     private readonly float* origin;
     private readonly float* buffer;
+    private readonly int rowStart, colStart, rows;
 
-    private GemmRectangleTarget(float* origin, int ldc, float* buffer)
+    private GemmRectangleTarget(float* origin, int ldc, float* buffer, int rowStart, int colStart, int rows)
     {
         this.origin = origin;
         Ldc = ldc;
         this.buffer = buffer;
+        this.rowStart = rowStart;
+        this.colStart = colStart;
+        this.rows = rows;
     }
 
     /// <summary>Row stride of the target.</summary>
@@ -49,7 +53,7 @@ internal readonly unsafe struct GemmRectangleTarget
     }
 
     /// <summary>C itself.</summary>
-    public static GemmRectangleTarget InC(in GemmOperands op) => new(op.C, op.Ldc, null);
+    public static GemmRectangleTarget InC(in GemmOperands op) => new(op.C, op.Ldc, null, 0, 0, 0);
 
     /// <summary>
     /// <paramref name="buffer"/> (room for the rectangle, 64-byte aligned) for the rectangle; holds C's values first when
@@ -57,29 +61,24 @@ internal readonly unsafe struct GemmRectangleTarget
     /// </summary>
     public static GemmRectangleTarget InBuffer(in GemmOperands op, int rowStart, int rowEnd, int colStart, int colEnd, float* buffer)
     {
-        int columns = colEnd - colStart;
+        int columns = colEnd - colStart, rows = rowEnd - rowStart;
         if (op.Accumulate)
-            Copy(op.C + (long)rowStart * op.Ldc + colStart, op.Ldc, buffer, columns, rowEnd - rowStart, columns);
-        return new GemmRectangleTarget(buffer - (long)rowStart * columns - colStart, columns, buffer);
+            StridedBlock.Copy(op.C + (long)rowStart * op.Ldc + colStart, op.Ldc, buffer, columns, rows, columns);
+        return new GemmRectangleTarget(buffer - (long)rowStart * columns - colStart, columns, buffer, rowStart, colStart, rows);
     }
 
     /// <summary>Where element (<paramref name="row"/>, <paramref name="column"/>) of C is summed.</summary>
     public float* At(int row, int column) => origin + (long)row * Ldc + column;
 
     /// <summary>Copies a private buffer's rectangle to C; nothing to do for C itself.</summary>
-    public void Finish(in GemmOperands op, int rowStart, int rowEnd, int colStart, int colEnd)
+    public void Finish(in GemmOperands op)
     {
+        // A buffer's row stride is the rectangle's width.
         if (buffer is not null)
-            Copy(buffer, Ldc, op.C + (long)rowStart * op.Ldc + colStart, op.Ldc, rowEnd - rowStart, colEnd - colStart);
+            StridedBlock.Copy(buffer, Ldc, op.C + (long)rowStart * op.Ldc + colStart, op.Ldc, rows, Ldc);
     }
 
     // Every row of C starts at the same offset within a line when the row stride is a whole number of lines.
     private static bool StartsCacheLines(in GemmOperands op, int column) =>
         op.Ldc % (CacheLineBytes / sizeof(float)) == 0 && (nint)(op.C + column) % CacheLineBytes == 0;
-
-    private static void Copy(float* from, int ldFrom, float* to, int ldTo, int rows, int columns)
-    {
-        for (int i = 0; i < rows; i++)
-            new ReadOnlySpan<float>(from + (long)i * ldFrom, columns).CopyTo(new Span<float>(to + (long)i * ldTo, columns));
-    }
 }
