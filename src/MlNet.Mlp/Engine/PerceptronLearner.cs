@@ -234,13 +234,13 @@ public static class PerceptronLearner
                 float score;
                 if (scoredPass is not null)
                 {
-                    (score, float previousScore) = rows.Dot2(weights, scoredPass.Weights, row);
+                    (score, float previousScore) = rows.Score2(weights, bias, scoredPass.Weights, scoredPass.Bias, row);
                     scoredPass.Record(row, labels[row], previousScore);
                 }
                 else
-                    score = rows.Dot(weights, row);
+                    score = rows.Score(weights, bias, row);
                 scoredLatest?.Score(rows, row, labels[row]);
-                float error = labels[row] - Sign(score + bias);
+                float error = labels[row] - Sign(score);
                 if (error != 0)
                 {
                     float exampleWeight = exampleWeights?[row] ?? 1f;
@@ -301,7 +301,7 @@ public static class PerceptronLearner
         {
             if (checkAlive is not null && row % CheckAliveInterval == 0)
                 checkAlive();
-            float error = labels[row] - Sign(rows.Dot(weights, row) + bias);
+            float error = labels[row] - Sign(rows.Score(weights, bias, row));
             loss += WeightedSquaredError(error, exampleWeights?[row] ?? 1f);
         }
         return loss;
@@ -375,10 +375,10 @@ public static class PerceptronLearner
         public float Bias { get; set; }
 
         public void Score<TRows>(TRows rows, int row, float label) where TRows : struct, IPerceptronRows =>
-            Record(row, label, rows.Dot(Weights, row));
+            Record(row, label, rows.Score(Weights, Bias, row));
 
-        /// <summary>Records the error of row <paramref name="row"/>, given its product with <see cref="Weights"/>.</summary>
-        public void Record(int row, float label, float dot) => errors[row] = label - Sign(dot + Bias);
+        /// <summary>Records the error of row <paramref name="row"/>, given its score W·x + b under these weights.</summary>
+        public void Record(int row, float label, float score) => errors[row] = label - Sign(score);
 
         public double Loss(float[]? exampleWeights) => WeightedSquaredErrors(errors, exampleWeights);
     }

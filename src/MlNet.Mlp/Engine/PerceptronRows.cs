@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MlNet.Mlp.Kernels;
 
 namespace MlNet.Mlp.Engine;
@@ -8,11 +9,16 @@ namespace MlNet.Mlp.Engine;
 /// </summary>
 internal interface IPerceptronRows
 {
-    /// <summary>W·x for row <paramref name="row"/>.</summary>
-    float Dot(ReadOnlySpan<float> weights, int row);
+    /// <summary>
+    /// W·x + b for row <paramref name="row"/>: the float sum, or, where that overflowed, the saturated double sum the
+    /// fitted model falls back to (<see cref="SaturatingDot"/>), so that training judges every row as the model will
+    /// score it. Features near 10¹⁹ overflow the float products long before the weights overflow, and an infinite or
+    /// NaN score would count as a mistake, or as right, whatever the row's label.
+    /// </summary>
+    float Score(ReadOnlySpan<float> weights, float bias, int row);
 
-    /// <summary>Both W₁·x and W₂·x for row <paramref name="row"/>, each equal to what <see cref="Dot"/> returns.</summary>
-    (float First, float Second) Dot2(ReadOnlySpan<float> first, ReadOnlySpan<float> second, int row);
+    /// <summary>Row <paramref name="row"/>'s scores under two weight vectors, each equal to what <see cref="Score"/> returns.</summary>
+    (float First, float Second) Score2(ReadOnlySpan<float> first, float firstBias, ReadOnlySpan<float> second, float secondBias, int row);
 
     /// <summary><paramref name="target"/> += <paramref name="scale"/>·x for row <paramref name="row"/>.</summary>
     void AddScaled(int row, float scale, Span<float> target);
@@ -36,11 +42,15 @@ internal interface IPerceptronRows
 /// </remarks>
 internal readonly struct DenseRows(float[] features, int featureCount) : IPerceptronRows
 {
-    public float Dot(ReadOnlySpan<float> weights, int row) => MatrixVector.DotAdd(weights, Row(row), 0f);
+    public float Score(ReadOnlySpan<float> weights, float bias, int row)
+    {
+        float score = MatrixVector.DotAdd(weights, Row(row), 0f) + bias;
+        return float.IsFinite(score) ? score : Saturated(weights, bias, row);
+    }
 
     // The second product finds the row in the L1 cache.
-    public (float First, float Second) Dot2(ReadOnlySpan<float> first, ReadOnlySpan<float> second, int row) =>
-        (Dot(first, row), Dot(second, row));
+    public (float First, float Second) Score2(ReadOnlySpan<float> first, float firstBias, ReadOnlySpan<float> second, float secondBias, int row) =>
+        (Score(first, firstBias, row), Score(second, secondBias, row));
 
     public void AddScaled(int row, float scale, Span<float> target) =>
         ElementwiseLoops.Map(new MultiplyAddOperator(scale), Row(row), target, target);
@@ -54,16 +64,25 @@ internal readonly struct DenseRows(float[] features, int featureCount) : IPercep
 
     public void Prefetch(int row) => CachePrefetch.Lines(Row(row));
 
+    // Out of line, as in the other storages: the pass loop stays as small as it was, and no row of data at a usual
+    // scale comes here.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private float Saturated(ReadOnlySpan<float> weights, float bias, int row) => SaturatingDot.Dense(weights, Row(row), bias);
+
     private ReadOnlySpan<float> Row(int row) => features.AsSpan(row * featureCount, featureCount);
 }
 
 /// <summary>Rows of a <see cref="SparseRowMatrix"/>: each operation touches only the row's stored values.</summary>
 internal readonly struct SparseRows(SparseRowMatrix matrix) : IPerceptronRows
 {
-    public float Dot(ReadOnlySpan<float> weights, int row) => SparseVector.Dot(weights, Indices(row), Values(row));
+    public float Score(ReadOnlySpan<float> weights, float bias, int row)
+    {
+        float score = SparseVector.Dot(weights, Indices(row), Values(row)) + bias;
+        return float.IsFinite(score) ? score : Saturated(weights, bias, row);
+    }
 
-    public (float First, float Second) Dot2(ReadOnlySpan<float> first, ReadOnlySpan<float> second, int row) =>
-        (Dot(first, row), Dot(second, row));
+    public (float First, float Second) Score2(ReadOnlySpan<float> first, float firstBias, ReadOnlySpan<float> second, float secondBias, int row) =>
+        (Score(first, firstBias, row), Score(second, secondBias, row));
 
     public void AddScaled(int row, float scale, Span<float> target) => SparseVector.MultiplyAddTo(Indices(row), Values(row), scale, target);
 
@@ -78,6 +97,10 @@ internal readonly struct SparseRows(SparseRowMatrix matrix) : IPerceptronRows
     {
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private float Saturated(ReadOnlySpan<float> weights, float bias, int row) =>
+        SaturatingDot.Sparse(weights, Indices(row), Values(row), bias);
+
     private ReadOnlySpan<int> Indices(int row) =>
         matrix.Indices.AsSpan(matrix.RowStarts[row], matrix.RowStarts[row + 1] - matrix.RowStarts[row]);
 
@@ -91,13 +114,21 @@ internal readonly struct SparseRows(SparseRowMatrix matrix) : IPerceptronRows
 /// </summary>
 internal readonly struct QuantizedRows(QuantizedRowMatrix matrix) : IPerceptronRows
 {
-    public float Dot(ReadOnlySpan<float> weights, int row) => QuantizedVector.Dot(weights, matrix.Row(row)) * matrix.Step;
+    public float Score(ReadOnlySpan<float> weights, float bias, int row)
+    {
+        float score = QuantizedVector.Dot(weights, matrix.Row(row)) * matrix.Step + bias;
+        return float.IsFinite(score) ? score : Saturated(weights, bias, row);
+    }
 
     // Decoding is most of the work for a row in cache, so the two products share it.
-    public (float First, float Second) Dot2(ReadOnlySpan<float> first, ReadOnlySpan<float> second, int row)
+    public (float First, float Second) Score2(ReadOnlySpan<float> first, float firstBias, ReadOnlySpan<float> second, float secondBias, int row)
     {
         (float a, float b) = QuantizedVector.Dot2(first, second, matrix.Row(row));
-        return (a * matrix.Step, b * matrix.Step);
+        float firstScore = a * matrix.Step + firstBias, secondScore = b * matrix.Step + secondBias;
+        // One test for both: a sum is finite only when both terms are.
+        return float.IsFinite(firstScore + secondScore) ? (firstScore, secondScore)
+            : (float.IsFinite(firstScore) ? firstScore : Saturated(first, firstBias, row),
+               float.IsFinite(secondScore) ? secondScore : Saturated(second, secondBias, row));
     }
 
     public void AddScaled(int row, float scale, Span<float> target) => QuantizedVector.MultiplyAddTo(matrix.Row(row), scale * matrix.Step, target);
@@ -107,4 +138,8 @@ internal readonly struct QuantizedRows(QuantizedRowMatrix matrix) : IPerceptronR
         QuantizedVector.MultiplyAddTo2(matrix.Row(row), scale * matrix.Step, target, otherScale * matrix.Step, otherTarget);
 
     public void Prefetch(int row) => CachePrefetch.Lines(matrix.Row(row));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private float Saturated(ReadOnlySpan<float> weights, float bias, int row) =>
+        SaturatingDot.Quantized(weights, matrix.Row(row), matrix.Step, bias);
 }

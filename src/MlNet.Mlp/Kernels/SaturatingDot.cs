@@ -32,6 +32,17 @@ internal static class SaturatingDot
         return Saturate(sum);
     }
 
+    /// <summary>Σᵢ w[i]·(codes[i]·step) + b for a byte-coded x (<see cref="QuantizedVector"/>), each entry decoded as a float.</summary>
+    public static float Quantized(ReadOnlySpan<float> weights, ReadOnlySpan<byte> codes, float step, float bias)
+    {
+        if (weights.Length != codes.Length)
+            throw new ArgumentException($"{weights.Length} weights but {codes.Length} inputs.", nameof(codes));
+        double sum = bias;
+        for (int i = 0; i < weights.Length; i++)
+            sum += (double)weights[i] * (codes[i] * step);
+        return Saturate(sum);
+    }
+
     /// <summary>A double rounded to float, ±∞ and values beyond float's range clamped to ±<see cref="float.MaxValue"/>.</summary>
     public static float Saturate(double value) => (float)Math.Clamp(value, -float.MaxValue, float.MaxValue);
 }

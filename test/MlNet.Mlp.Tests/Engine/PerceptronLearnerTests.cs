@@ -135,6 +135,51 @@ public class PerceptronLearnerTests
         Assert.Equal(fromDense.Bias, fromCodes.Bias, 1e-4f * largest);
     }
 
+    [Theory]
+    [InlineData("dense", false)]
+    [InlineData("dense", true)]
+    [InlineData("sparse", false)]
+    [InlineData("sparse", true)]
+    [InlineData("codes", false)]
+    [InlineData("codes", true)]
+    public void Features_whose_scores_overflow_float_train_as_the_same_features_at_a_smaller_scale(string storage, bool averageWeights)
+    {
+        const int rows = 150, featureCount = 37;
+        var random = new Random(21);
+        // Whole numbers of a power-of-two step: every product and float sum of the smaller run is exact, and the larger
+        // run is the smaller one times 2⁴⁰ exactly, until its scores (near 2¹⁴⁰) overflow float. The bias (a few
+        // thousand at most) never decides a sign at either scale, so the same rows are mistakes in both.
+        byte[] codes = new byte[rows * featureCount];
+        for (int i = 0; i < codes.Length; i++)
+            codes[i] = (byte)(random.Next(3) == 0 ? random.Next(0, 6) : 0);
+        float[] labels = Enumerable.Range(0, rows).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray();
+        var settings = new PerceptronLearnerSettings(1f, 15, 1, Shuffle: true, LossThreshold: 0,
+            InitialWeightsDiameter: 0, Seed: 4, KeepBestWeights: false, averageWeights);
+        const float smallStep = 1 << 20, scale = 1L << 40;
+
+        PerceptronResult small = Train(smallStep);
+        PerceptronResult large = Train(smallStep * scale);
+
+        Assert.Equal(small.Weights.Select(w => w * scale), large.Weights);
+        Assert.Equal(small.Bias, large.Bias);
+        if (!averageWeights)
+            Assert.Equal(small.LossPerIteration, large.LossPerIteration);
+        else
+            Assert.All(small.LossPerIteration.Zip(large.LossPerIteration), pair => Assert.InRange(Math.Abs(pair.First - pair.Second), 0, 4 * 2));
+        Assert.True(small.LossPerIteration[^1] < 4.0 * rows / 2, $"the smaller run's last loss {small.LossPerIteration[^1]} is no better than chance");
+
+        PerceptronResult Train(float step)
+        {
+            float[] dense = codes.Select(code => code * step).ToArray();
+            return storage switch
+            {
+                "dense" => PerceptronLearner.Train(settings, dense, featureCount, rows, labels, null, null, 0f),
+                "sparse" => PerceptronLearner.Train(settings, ToSparse(dense, featureCount, rows), labels, null, null, 0f),
+                _ => PerceptronLearner.Train(settings, new QuantizedRowMatrix(featureCount, rows, codes, step), labels, null, null, 0f),
+            };
+        }
+    }
+
     [Fact]
     public void A_byte_coded_matrix_with_too_few_codes_or_a_bad_step_is_rejected()
     {

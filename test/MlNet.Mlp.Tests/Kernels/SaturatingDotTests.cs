@@ -17,6 +17,8 @@ public class SaturatingDotTests
         Assert.True(float.IsNaN(weights[0] * x[0] + weights[1] * x[1]));
         Assert.Equal(2f, SaturatingDot.Dense(weights, x, bias: 0f));
         Assert.Equal(2f, SaturatingDot.Sparse(weights, [0, 1, 2], x, bias: 0f));
+        // The same with byte codes: 3·10³⁸ is code 3 of a step of 10³⁸, and 4 is code 1 of a step of 4.
+        Assert.Equal(2f, SaturatingDot.Quantized([Huge, -Huge, 0.5f], [3, 3, 0], 1e38f, bias: 0f) + SaturatingDot.Quantized([0f, 0f, 0.5f], [0, 0, 1], 4f, bias: 0f));
     }
 
     [Fact]
@@ -27,6 +29,8 @@ public class SaturatingDotTests
         Assert.Equal(-float.MaxValue, SaturatingDot.Dense(weights, [-Huge, -Huge], bias: 0f));
         Assert.Equal(float.MaxValue, SaturatingDot.Sparse(weights, [1], [Huge], bias: Huge));
         Assert.Equal(-float.MaxValue, SaturatingDot.Saturate(double.NegativeInfinity));
+        Assert.Equal(float.MaxValue, SaturatingDot.Quantized(weights, [255, 255], 1e37f, bias: 0f));
+        Assert.Equal(-float.MaxValue, SaturatingDot.Quantized([-Huge, -Huge], [255, 255], 1e37f, bias: 0f));
     }
 
     [Fact]
@@ -47,11 +51,18 @@ public class SaturatingDotTests
             expected += (double)weights[i] * x[i];
         Assert.Equal((float)expected, SaturatingDot.Dense(weights, x, bias: 0.25f));
         Assert.Equal((float)expected, SaturatingDot.Sparse(weights, [.. Enumerable.Range(0, 37)], x, bias: 0.25f));
+
+        // Byte codes: each entry decoded to the float code·step, then summed as the dense one is.
+        byte[] codes = Enumerable.Range(0, 37).Select(_ => (byte)random.Next(256)).ToArray();
+        const float step = 1f / 255;
+        float[] decoded = codes.Select(code => code * step).ToArray();
+        Assert.Equal(SaturatingDot.Dense(weights, decoded, bias: 0.25f), SaturatingDot.Quantized(weights, codes, step, bias: 0.25f));
     }
 
     [Fact]
     public void Spans_of_different_lengths_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => SaturatingDot.Dense([1f, 2f], [1f], bias: 0f));
+        Assert.Throws<ArgumentException>(() => SaturatingDot.Quantized([1f, 2f], [1], 1f, bias: 0f));
     }
 }
