@@ -50,7 +50,11 @@ internal sealed class TrainingRows
     public SparseRowMatrix? SparseFeatures { get; }
     /// <summary>The rows, when they were kept as byte codes; otherwise null.</summary>
     public QuantizedRowMatrix? QuantizedFeatures { get; }
-    /// <summary>Whether the first row arrived as a sparse buffer storing at most a tenth of its values.</summary>
+    /// <summary>
+    /// Whether the features arrived sparse: at least half of the rows read as sparse buffers, and all rows together
+    /// storing at most a tenth of their values. Judged on every row read, so that it does not depend on which row
+    /// comes first (a long review first in a FeaturizeText column stores a quarter of its values).
+    /// </summary>
     public bool ArrivedSparse { get; }
     public int FeatureCount { get; }
     public int RowCount { get; }
@@ -133,7 +137,7 @@ internal sealed class TrainingRows
         float[] labels = new float[capacity * (long)width];
         float[]? weights = data.Schema.Weight.HasValue ? new float[capacity] : null;
         FeatureRowSink? sink = null; // chosen at the first row, once it shows whether the features arrive sparse
-        bool arrivedSparse = false;
+        long sparseBufferRows = 0, storedValues = 0;
 
         int rows = 0;
         long badFeatureRows = 0;
@@ -147,9 +151,10 @@ internal sealed class TrainingRows
             }
             if (sink is null)
             {
+                // How to store the rows cannot wait for all of them; a wrong guess costs memory, never a value.
                 int stored = cursor.Features.GetValues().Length;
-                arrivedSparse = !cursor.Features.IsDense && stored <= MaxSparseShare * featureCount;
-                sink = ChooseSink(channel, data, featureCount, capacity, arrivedSparse, allowSparse, quantize, step, stored);
+                bool firstRowSparse = !cursor.Features.IsDense && stored <= MaxSparseShare * featureCount;
+                sink = ChooseSink(channel, data, featureCount, capacity, firstRowSparse, allowSparse, quantize, step, stored);
             }
             if (rows == capacity)
             {
@@ -168,6 +173,8 @@ internal sealed class TrainingRows
                 step = sink is QuantizedRowSink quantized ? quantized.RetryStep : 0;
                 return null;
             }
+            sparseBufferRows += cursor.Features.IsDense ? 0 : 1;
+            storedValues += cursor.Features.GetValues().Length;
             cursor.Label.CopyTo(labels.AsSpan(rows * width, width));
             if (weights is not null)
                 weights[rows] = cursor.Weight;
@@ -177,14 +184,15 @@ internal sealed class TrainingRows
         if (sink is QuantizedRowSink codes)
             step = codes.Step;
         StoredFeatures features = sink?.Build(rows) ?? new StoredFeatures([], null, null);
+        bool arrivedSparse = rows > 0 && 2 * sparseBufferRows >= rows && storedValues <= MaxSparseShare * featureCount * (double)rows;
         return new TrainingRows(features, arrivedSparse, featureCount, rows, labels, width, weights,
             badFeatureRows, cursor.BadLabelCount, cursor.BadWeightCount);
     }
 
-    private static FeatureRowSink ChooseSink(IChannel channel, RoleMappedData data, int featureCount, int rows, bool arrivedSparse,
+    private static FeatureRowSink ChooseSink(IChannel channel, RoleMappedData data, int featureCount, int rows, bool firstRowSparse,
         bool allowSparse, bool quantize, float step, int storedInFirstRow)
     {
-        if (allowSparse && arrivedSparse)
+        if (allowSparse && firstRowSparse)
         {
             // One row is a weak guide to the rest: start from at most 64 values a row and grow from there, so that
             // one unusually long first row cannot reserve gigabytes.
@@ -193,7 +201,7 @@ internal sealed class TrainingRows
         if (quantize)
             return new QuantizedRowSink(featureCount, rows, step);
         long denseBytes = (long)rows * featureCount * sizeof(float);
-        if (arrivedSparse && denseBytes > LargeDenseCopyBytes)
+        if (firstRowSparse && denseBytes > LargeDenseCopyBytes)
         {
             channel.Warning($"Feature column '{data.Schema.Feature!.Value.Name}' arrives sparse ({storedInFirstRow} of {featureCount} values " +
                 $"stored in its first row), but this trainer copies it densely: {rows} rows × {featureCount} features " +

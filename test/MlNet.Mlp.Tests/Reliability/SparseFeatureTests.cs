@@ -95,6 +95,35 @@ public class SparseFeatureTests
         Assert.NotEqual(denseDefault, sparseDefault);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(75)]
+    [InlineData(149)]
+    public void Whether_features_arrive_sparse_does_not_depend_on_where_a_long_row_comes(int longRow)
+    {
+        var ml = new MLContext(seed: 1);
+        var log = new List<string>();
+        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
+        var random = new Random(8);
+        // Text-like rows, four stored values of 400, and one long one storing more than a tenth: a long review.
+        var rows = Enumerable.Range(0, 150).Select(i =>
+        {
+            var x = new float[WideRow.Size];
+            for (int k = 0; k < (i == longRow ? 120 : 4); k++)
+                x[random.Next(WideRow.Size)] = 1;
+            return new WideRow { Features = x, Label = x.AsSpan(0, 200).IndexOfAnyExcept(0f) >= 0 };
+        }).ToList();
+        IDataView sparse = new SparseFeaturesView(ml.Data.LoadFromEnumerable(rows));
+
+        ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+        {
+            HiddenLayerSizes = [6], NumberOfIterations = 2, EarlyStopping = false, Seed = 2, FeatureScaling = MlpFeatureScaling.Robust,
+        }).Fit(sparse);
+
+        Assert.Contains(log, m => m.Contains("FeatureScaling is Robust, but feature column 'Features' arrives sparse: standardising instead."));
+        Assert.Contains(log, m => m.Contains("Feature column 'Features' arrives sparse: standardised only the 0 of its 400 features"));
+    }
+
     [Fact]
     public void A_numeric_column_beside_sparse_codes_is_still_standardised()
     {
