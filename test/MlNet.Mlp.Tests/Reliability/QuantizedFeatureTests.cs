@@ -128,6 +128,22 @@ public class QuantizedFeatureTests
         Assert.True(agree >= 0.95 * rows.Count, $"{agree} of {rows.Count} predictions agree");
     }
 
+    [Theory]
+    [InlineData(new[] { 3f, 6f, 9f }, 1f)]        // a first row without a 1, later rows with every count
+    [InlineData(new[] { 4f, 6f, 10f }, 1f)]       // a first row whose values share 2, no value 2 among them
+    [InlineData(new[] { 2048f, 3072f }, 1024f)]   // counts in thousands: the first row's divisor, not its smallest value
+    public void Whole_numbers_are_kept_as_bytes_on_their_common_divisor_whatever_the_first_row(float[] firstRowValues, float expectedStep)
+    {
+        // Steps that are powers of two scale every sum exactly, so bytes and floats train alike bit for bit.
+        float unit = expectedStep;
+        List<Row> rows = Rows(150, seed: 12, random => random.Next(0, 256) * unit);
+        var random = new Random(3);
+        rows[0].Features = Enumerable.Range(0, FeatureCount).Select(_ => firstRowValues[random.Next(firstRowValues.Length)]).ToArray();
+        (PerceptronModelParameters model, List<string> log) = Fit(rows);
+        Assert.Contains(log, line => line.Contains(KeptAsBytes) && line.Contains($"steps of {expectedStep:G9},"));
+        AssertSameModel(OnFloats(rows), model);
+    }
+
     private static bool Predict(IReadOnlyList<float> weights, float bias, float[] x) =>
         x.Select((value, j) => (double)weights[j] * value).Sum() + bias > 0;
 

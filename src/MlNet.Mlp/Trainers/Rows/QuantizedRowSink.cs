@@ -7,8 +7,10 @@ namespace MlNet.Mlp.Trainers;
 
 /// <summary>
 /// Rows kept as one byte a value: every value a whole number, 0 to 255, of one step. The step is the one given, or
-/// (given 0) the smallest value above 0 of the first row that has one. A row that does not fit ends the pass, with
-/// <see cref="RetryStep"/> set to a finer step that it and the rows before fit, or to 0 when no step will do.
+/// (given 0) taken from the first row that has a value above 0: the greatest common divisor of its values when they
+/// are whole numbers (counts, raw pixels), else its smallest value above 0 (pixels divided by 255). A row that does not
+/// fit ends the pass, with <see cref="RetryStep"/> set to a finer step that it and the rows before fit, or to 0 when no
+/// step will do.
 /// </summary>
 internal sealed class QuantizedRowSink(int featureCount, int rows, float step) : FeatureRowSink
 {
@@ -27,7 +29,7 @@ internal sealed class QuantizedRowSink(int featureCount, int rows, float step) :
     {
         ReadOnlySpan<float> values = row.IsDense ? row.GetValues() : DenseCopy(row);
         if (Step == 0)
-            Step = SmallestPositive(values);
+            Step = FirstStep(values);
         Span<byte> rowCodes = _codes is not null ? _codes.AsSpan(index * featureCount, featureCount) : new byte[featureCount];
         bool fits = Step > 0
             ? QuantizedVector.TryEncode(values, Step, rowCodes)
@@ -64,17 +66,55 @@ internal sealed class QuantizedRowSink(int featureCount, int rows, float step) :
     }
 
     /// <summary>
-    /// The smallest value above 0 of a row that does not fit <paramref name="step"/>, when the row fits it and it
-    /// divides <paramref name="step"/> a whole number of times (to float round-off); otherwise 0.
+    /// A finer step for a row that does not fit <paramref name="step"/>, which the row fits and which divides
+    /// <paramref name="step"/> a whole number of times, so that the rows before fit it too; otherwise 0. Whole numbers
+    /// get the greatest common divisor of the step and the row's values (exact in float); other values the row's
+    /// smallest value above 0, when it divides the step (to float round-off).
     /// </summary>
     private static float FinerStep(ReadOnlySpan<float> values, float step, Span<byte> scratch)
     {
-        float finer = SmallestPositive(values);
+        float finer = WholeNumberDivisor(values, step) is > 0 and var divisor ? divisor : SmallestPositive(values);
         if (!(finer > 0 && finer < step))
             return 0;
         float times = MathF.Round(step / finer);
         bool divides = times <= QuantizedVector.MaxCode && MathF.Abs(times * finer - step) <= 4e-7f * step;
         return divides && QuantizedVector.TryEncode(values, finer, scratch) ? finer : 0;
+    }
+
+    /// <summary>The step of a first row: see the class's summary.</summary>
+    private static float FirstStep(ReadOnlySpan<float> values) =>
+        WholeNumberDivisor(values, 0) is > 0 and var divisor ? divisor : SmallestPositive(values);
+
+    /// <summary>
+    /// The greatest common divisor of <paramref name="start"/> (0 for none) and every value above 0, when all of them
+    /// are whole numbers small enough for float to hold exactly; otherwise 0. Random counts 0 to 255 whose first row
+    /// has no 1 (its smallest value 3, say, and a later row's 2) need the divisor, not the smallest value.
+    /// </summary>
+    private static float WholeNumberDivisor(ReadOnlySpan<float> values, float start)
+    {
+        if (!IsExactWholeNumber(start))
+            return 0;
+        int divisor = (int)start;
+        foreach (float value in values)
+        {
+            if (value > 0)
+            {
+                if (!IsExactWholeNumber(value))
+                    return 0;
+                divisor = GreatestCommonDivisor(divisor, (int)value);
+            }
+        }
+        return divisor;
+    }
+
+    // 2²⁴: every whole number up to it, and none of the odd ones above it, is a float.
+    private static bool IsExactWholeNumber(float value) => value >= 0 && value <= 16_777_216 && float.IsInteger(value);
+
+    private static int GreatestCommonDivisor(int a, int b)
+    {
+        while (b != 0)
+            (a, b) = (b, a % b);
+        return a;
     }
 
     /// <summary>The smallest value above 0, or 0 when there is none.</summary>
