@@ -46,7 +46,14 @@ public sealed class TrainingReport
     /// <summary>Number of epochs run.</summary>
     public int EpochCount => Epochs.Count;
 
-    /// <summary>Epoch with the lowest validation loss (training loss without a validation set).</summary>
+    /// <summary>
+    /// The best epoch as early stopping judges it (<see cref="TrainingOptions.EarlyStoppingMetric"/>): the last epoch
+    /// that improved on the best before it by more than <see cref="TrainingOptions.EarlyStoppingMinImprovement"/>. With
+    /// the Loss metric that is a lower validation loss; with the Accuracy metric (the classification trainers' default) a higher
+    /// validation accuracy, or the same accuracy at a lower validation loss, so it need not be the epoch of the lowest
+    /// validation loss. Without a validation set, or for a network without classes, the loss decides (the training
+    /// loss when there is no validation set).
+    /// </summary>
     public int BestEpoch { get; }
 
     /// <summary>Why training stopped.</summary>
