@@ -68,18 +68,8 @@ public class SparseFeatureTests
     [Fact]
     public void Rare_features_that_arrive_sparse_are_not_standardised_and_the_log_says_so()
     {
-        var ml = new MLContext(seed: 1);
-        var log = new List<string>();
-        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
-        var random = new Random(8);
-        var rows = Enumerable.Range(0, 150).Select(_ =>
-        {
-            var x = new float[WideRow.Size];
-            for (int k = 0; k < 4; k++)
-                x[random.Next(WideRow.Size)] = 1;
-            return new WideRow { Features = x, Label = x.AsSpan(0, 200).IndexOfAnyExcept(0f) >= 0 };
-        }).ToList();
-        IDataView dense = ml.Data.LoadFromEnumerable(rows);
+        MLContext ml = LoggedContext(out List<string> log);
+        IDataView dense = ml.Data.LoadFromEnumerable(TextLikeRows(longRow: -1));
         MlpBinaryTrainer Trainer(bool standardize) => ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
         {
             HiddenLayerSizes = [6], NumberOfIterations = 4, EarlyStopping = false, Seed = 2, FeatureScaling = standardize ? MlpFeatureScaling.Standardize : MlpFeatureScaling.None,
@@ -101,19 +91,9 @@ public class SparseFeatureTests
     [InlineData(149)]
     public void Whether_features_arrive_sparse_does_not_depend_on_where_a_long_row_comes(int longRow)
     {
-        var ml = new MLContext(seed: 1);
-        var log = new List<string>();
-        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
-        var random = new Random(8);
-        // Text-like rows, four stored values of 400, and one long one storing more than a tenth: a long review.
-        var rows = Enumerable.Range(0, 150).Select(i =>
-        {
-            var x = new float[WideRow.Size];
-            for (int k = 0; k < (i == longRow ? 120 : 4); k++)
-                x[random.Next(WideRow.Size)] = 1;
-            return new WideRow { Features = x, Label = x.AsSpan(0, 200).IndexOfAnyExcept(0f) >= 0 };
-        }).ToList();
-        IDataView sparse = new SparseFeaturesView(ml.Data.LoadFromEnumerable(rows));
+        MLContext ml = LoggedContext(out List<string> log);
+        // One long row storing more than a tenth of its values among the short ones: a long review.
+        IDataView sparse = new SparseFeaturesView(ml.Data.LoadFromEnumerable(TextLikeRows(longRow)));
 
         ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
         {
@@ -127,9 +107,7 @@ public class SparseFeatureTests
     [Fact]
     public void A_numeric_column_beside_sparse_codes_is_still_standardised()
     {
-        var ml = new MLContext(seed: 1);
-        var log = new List<string>();
-        ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
+        MLContext ml = LoggedContext(out List<string> log);
         var random = new Random(9);
         var rows = Enumerable.Range(0, 150).Select(_ =>
         {
@@ -142,6 +120,28 @@ public class SparseFeatureTests
         var model = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = [6], NumberOfIterations = 30, Seed = 2 }).Fit(sparse);
         Assert.Contains(log, m => m.Contains("arrives sparse: standardised only the 1 of its 400 features"));
         Assert.True(ml.BinaryClassification.Evaluate(model.Transform(sparse)).Accuracy > 0.9);
+    }
+
+    private static MLContext LoggedContext(out List<string> log)
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        log = messages;
+        return ml;
+    }
+
+    /// <summary>150 text-like rows, four values of 1 among 400 (120 in row <paramref name="longRow"/>), labelled by the first 200.</summary>
+    private static List<WideRow> TextLikeRows(int longRow)
+    {
+        var random = new Random(8);
+        return Enumerable.Range(0, 150).Select(i =>
+        {
+            var x = new float[WideRow.Size];
+            for (int k = 0; k < (i == longRow ? 120 : 4); k++)
+                x[random.Next(WideRow.Size)] = 1;
+            return new WideRow { Features = x, Label = x.AsSpan(0, 200).IndexOfAnyExcept(0f) >= 0 };
+        }).ToList();
     }
 
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
