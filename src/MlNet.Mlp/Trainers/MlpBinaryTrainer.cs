@@ -57,7 +57,7 @@ public sealed class MlpBinaryTrainer : MlpTrainerBase<BinaryPredictionTransforme
     }
 
     internal MlpBinaryTrainer(IHostEnvironment env, Options options)
-        : base(env, options, "MlpBinary", TrainerUtils.MakeBoolScalarLabel(options?.LabelColumnName ?? DefaultColumnNames.Label))
+        : base(env, options, "MlpBinary", TrainerUtils.MakeBoolScalarLabel)
     {
     }
 

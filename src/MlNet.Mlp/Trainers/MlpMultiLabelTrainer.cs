@@ -39,7 +39,7 @@ public sealed class MlpMultiLabelTrainer
     }
 
     internal MlpMultiLabelTrainer(IHostEnvironment env, Options options)
-        : base(env, options, "MlpMultiLabel", new SchemaShape.Column(options?.LabelColumnName ?? DefaultColumnNames.Label,
+        : base(env, options, "MlpMultiLabel", label => new SchemaShape.Column(label,
             SchemaShape.Column.VectorKind.Vector, BooleanDataViewType.Instance, false))
     {
     }

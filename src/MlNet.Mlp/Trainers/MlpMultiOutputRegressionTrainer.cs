@@ -27,7 +27,7 @@ public sealed class MlpMultiOutputRegressionTrainer
     }
 
     internal MlpMultiOutputRegressionTrainer(IHostEnvironment env, Options options)
-        : base(env, options, "MlpMultiOutputRegression", new SchemaShape.Column(options?.LabelColumnName ?? DefaultColumnNames.Label,
+        : base(env, options, "MlpMultiOutputRegression", label => new SchemaShape.Column(label,
             SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false))
     {
     }

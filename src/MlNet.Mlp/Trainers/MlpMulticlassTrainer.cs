@@ -57,7 +57,7 @@ public sealed class MlpMulticlassTrainer : MlpTrainerBase<MulticlassPredictionTr
     }
 
     internal MlpMulticlassTrainer(IHostEnvironment env, Options options)
-        : base(env, options, "MlpMulticlass", TrainerUtils.MakeU4ScalarColumn(options?.LabelColumnName ?? DefaultColumnNames.Label))
+        : base(env, options, "MlpMulticlass", TrainerUtils.MakeU4ScalarColumn)
     {
     }
 

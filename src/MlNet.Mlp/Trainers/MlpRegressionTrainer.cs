@@ -24,7 +24,7 @@ public sealed class MlpRegressionTrainer : MlpTrainerBase<RegressionPredictionTr
     }
 
     internal MlpRegressionTrainer(IHostEnvironment env, Options options)
-        : base(env, options, "MlpRegression", TrainerUtils.MakeR4ScalarColumn(options?.LabelColumnName ?? DefaultColumnNames.Label))
+        : base(env, options, "MlpRegression", TrainerUtils.MakeR4ScalarColumn)
     {
     }
 

@@ -19,10 +19,12 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     private protected readonly TOptions TrainerOptions;
     private readonly IHostEnvironment _environment;
 
-    private protected MlpTrainerBase(IHostEnvironment env, TOptions options, string name, SchemaShape.Column label)
+    // The label column is made from its name only after the options are validated, so that an empty
+    // LabelColumnName gets the option's own error rather than ML.NET's.
+    private protected MlpTrainerBase(IHostEnvironment env, TOptions options, string name, Func<string, SchemaShape.Column> labelColumn)
         : base(Contracts.CheckRef(env, nameof(env)).Register(name),
             TrainerUtils.MakeR4VecFeature(Validated(options).FeatureColumnName),
-            label,
+            labelColumn(options.LabelColumnName),
             TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
     {
         TrainerOptions = options;
@@ -163,14 +165,9 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     private TrainingResult TrainMember(TrainingOptions options, MlpNetwork start, TrainingData training, TrainingData? validation,
         Action<EpochSummary> epochCompleted, IHost fitHost, CancellationToken cancellation)
     {
-        try
-        {
-            return new MlpTrainer(options).Train(start, training, validation, epochCompleted, fitHost.CheckAlive, cancellation);
-        }
-        catch (TrainingDivergedException diverged)
-        {
-            throw Host.Except(diverged, diverged.Message);
-        }
+        // A TrainingDivergedException (an InvalidOperationException, as ML.NET's own errors are) reaches the caller as
+        // it is, so that it can be caught by its type, with the epoch and learning rate it carries.
+        return new MlpTrainer(options).Train(start, training, validation, epochCompleted, fitHost.CheckAlive, cancellation);
     }
 
     private void ReportEpoch(IChannel channel, EpochSummary epoch, int memberCount)

@@ -34,7 +34,7 @@ internal static class OptionChecks
     public static void ColumnName(string? name, string option)
     {
         if (string.IsNullOrWhiteSpace(name))
-            throw new ArgumentOutOfRangeException(option, name, $"{option} must name a column, but is '{name}'.");
+            throw new ArgumentOutOfRangeException(option, name, $"{option} must name a column, but is {(name is null ? "null" : $"'{name}'")}.");
     }
 
     public static void Defined<TEnum>(TEnum value, string option) where TEnum : struct, Enum

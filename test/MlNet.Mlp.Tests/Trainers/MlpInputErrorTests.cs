@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNet.Mlp.Engine;
 using MlNet.Mlp.Tests.Infrastructure;
 using Xunit;
 
@@ -161,7 +162,48 @@ public class MlpInputErrorTests
         { "LearningRateSchedule", o => o.LearningRateSchedule = (MlpLearningRateSchedule)8 },
         { "FeatureScaling", o => o.FeatureScaling = (MlpFeatureScaling)6 },
         { "FeatureColumnName", o => o.FeatureColumnName = "" },
+        { "LabelColumnName", o => o.LabelColumnName = "" },
+        { "LabelColumnName", o => o.LabelColumnName = null! },
     };
+
+    [Fact]
+    public void An_empty_label_column_name_is_named_by_every_MLP_trainer()
+    {
+        var ml = new MLContext(seed: 1);
+        Action[] constructors =
+        [
+            () => ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { LabelColumnName = "" }),
+            () => ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options { LabelColumnName = "" }),
+            () => ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { LabelColumnName = "" }),
+            () => ml.Regression.Trainers.MlpMultiOutput(new MlpMultiOutputRegressionTrainer.Options { LabelColumnName = "" }),
+            () => ml.BinaryClassification.Trainers.MlpMultiLabel(new MlpMultiLabelTrainer.Options { LabelColumnName = "" }),
+        ];
+        foreach (Action construct in constructors)
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(construct);
+            Assert.Equal("LabelColumnName", error.ParamName);
+            Assert.StartsWith("LabelColumnName must name a column, but is ''.", error.Message);
+        }
+    }
+
+    [Fact]
+    public void A_diverging_Fit_throws_TrainingDivergedException_itself()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 60).Select(i =>
+            new BoolLabelRow { Features = [i % 7 * 100f, i % 5 * 100f], Label = i % 3 == 0 }));
+        var trainer = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+        {
+            // Identity units on unscaled features of hundreds: each SGD step overshoots further, as in the engine's own test.
+            HiddenLayerSizes = [4], Activation = MlpActivation.Identity, Optimizer = MlpOptimizer.Sgd, LearningRate = 10f, Momentum = 0.9f,
+            FeatureScaling = MlpFeatureScaling.None,
+            EnsembleSize = 1, NumberOfIterations = 20, EarlyStopping = false, Seed = 1,
+        });
+
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data));
+        Assert.Contains($"epoch {error.Epoch}", error.Message);
+        Assert.IsAssignableFrom<InvalidOperationException>(error);
+    }
 
     [Theory]
     [MemberData(nameof(BadOptions))]
