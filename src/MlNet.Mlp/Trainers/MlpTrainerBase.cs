@@ -100,6 +100,8 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         // A host per Fit, registered on the context: CancelExecution cancels it, and the next Fit gets a fresh one.
         IHost fitHost = _environment.Register(GetType().Name + ".Fit", seed: 0);
         using IChannel channel = Host.Start("Training");
+        if (initial is not null)
+            WarnOfOptionsTheModelOverrides(channel, initial);
         TrainingRows training = TrainingRows.Read(fitHost, channel, trainSet, featureCount);
         CheckTrainingLabels(channel, training);
         LabelStandardization standardization = StandardizationFor(training, initial);
@@ -192,6 +194,30 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         catch (ArgumentException e)
         {
             throw Host.Except(e, $"The {name} data cannot be used: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A continued Fit trains the model's networks as they are: their hidden layers, activation and number, behind the
+    /// model's robust input stage when it has one. Options that ask for something else cannot apply; one warning names
+    /// them, so that a user who set them to build a new network learns that it was not built.
+    /// </summary>
+    private void WarnOfOptionsTheModelOverrides(IChannel channel, TModel initial)
+    {
+        var overridden = new List<string>();
+        int[] hidden = initial.LayerSizes.Skip(1).SkipLast(1).ToArray();
+        if (!hidden.SequenceEqual(TrainerOptions.HiddenLayerSizes))
+            overridden.Add($"HiddenLayerSizes [{string.Join(", ", TrainerOptions.HiddenLayerSizes)}] (the model's: [{string.Join(", ", hidden)}])");
+        if (hidden.Length > 0 && initial.Activation != TrainerOptions.Activation)
+            overridden.Add($"Activation {TrainerOptions.Activation} (the model's: {initial.Activation})");
+        if (initial.EnsembleSize != TrainerOptions.EnsembleSize)
+            overridden.Add($"EnsembleSize {TrainerOptions.EnsembleSize} (the model's: {initial.EnsembleSize})");
+        if (initial.InputScaling is not null && TrainerOptions.FeatureScaling != MlpFeatureScaling.Robust)
+            overridden.Add($"FeatureScaling {TrainerOptions.FeatureScaling} (the model keeps its robust input stage)");
+        if (overridden.Count > 0)
+        {
+            channel.Warning("Continuing from a model: its networks train as they are, so these options are not used: " +
+                $"{string.Join("; ", overridden)}.");
         }
     }
 

@@ -58,6 +58,37 @@ public class EnsembleTrainingTests
     }
 
     [Fact]
+    public void ContinuingWithOptionsTheModelOverridesWarnsNamingThem()
+    {
+        var ml = new MLContext(seed: 1);
+        var log = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) lock (log) log.Add(e.Message); };
+        IDataView data = TestData.Diabetes(ml);
+        var options = new MlpRegressionTrainer.Options
+        {
+            HiddenLayerSizes = [5], NumberOfIterations = 2, Seed = 2, EnsembleSize = 2, FeatureScaling = MlpFeatureScaling.Robust,
+        };
+        MlpRegressionModelParameters first = ml.Regression.Trainers.Mlp(options).Fit(data).Model;
+
+        ml.Regression.Trainers.Mlp(options).Fit(data, first);
+        Assert.DoesNotContain(log, m => m.Contains("Continuing from a model"));
+
+        MlpRegressionModelParameters continued = ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options
+        {
+            HiddenLayerSizes = [7, 7], Activation = MlpActivation.Tanh, NumberOfIterations = 2, Seed = 2, EnsembleSize = 3,
+            FeatureScaling = MlpFeatureScaling.Standardize,
+        }).Fit(data, first).Model;
+
+        Assert.Equal(first.LayerSizes, continued.LayerSizes);
+        Assert.Equal(2, continued.EnsembleSize);
+        string warning = Assert.Single(log, m => m.Contains("Continuing from a model"));
+        Assert.Contains("HiddenLayerSizes [7, 7] (the model's: [5])", warning);
+        Assert.Contains($"Activation Tanh (the model's: {first.Activation})", warning);
+        Assert.Contains("EnsembleSize 3 (the model's: 2)", warning);
+        Assert.Contains("FeatureScaling Standardize (the model keeps its robust input stage)", warning);
+    }
+
+    [Fact]
     public void RobustScalingGivesTheModelAnInputStageAndStandardizingDoesNot()
     {
         var ml = new MLContext(seed: 1);
