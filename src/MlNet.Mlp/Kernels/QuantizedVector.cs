@@ -224,12 +224,14 @@ internal static class QuantizedVector
         where TVector : struct where TWidth : struct, IVectorWidth<TVector>
     {
         nuint i = 0, width = (nuint)TWidth.Count, block = (nuint)TWidth.CodesPerBlock;
-        TVector rejected = TWidth.Zero;
+        TVector maxCode = TWidth.Zero, maxDistance = TWidth.Zero;
+        // Broadcast once: the JIT repeats a broadcast from a register in every iteration, on the shuffle port.
+        TVector inverses = TWidth.Create(inverse), steps = TWidth.Create(step);
         for (; i + block <= n; i += block)
-            rejected = TWidth.BitwiseOr(rejected, TWidth.StoreCodesBlock(ref values, i, inverse, step, ref codes));
+            (maxCode, maxDistance) = TWidth.StoreCodesBlock(ref values, i, inverses, steps, ref codes, maxCode, maxDistance);
         for (; i + width <= n; i += width)
-            rejected = TWidth.BitwiseOr(rejected, TWidth.StoreCodes(TWidth.Load(ref values, i), inverse, step, ref codes, i));
-        return (!TWidth.AnyBitSet(rejected), i);
+            (maxCode, maxDistance) = TWidth.StoreCodes(TWidth.Load(ref values, i), inverses, steps, ref codes, i, maxCode, maxDistance);
+        return (TWidth.CodesFit(maxCode, maxDistance), i);
     }
 
     // The check runs for every row of every pass; the throw sits in its own method so that the check inlines.
