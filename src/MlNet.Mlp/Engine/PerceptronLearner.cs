@@ -128,16 +128,14 @@ public static class PerceptronLearner
             throw new ArgumentException($"initialWeights holds {initialWeights.Length} values for {featureCount} features.", nameof(initialWeights));
 
         var random = new Random(settings.Seed);
-        float[] weights = initialWeights is null
-            ? InitialWeights(featureCount, settings.InitialWeightsDiameter, random)
-            : (float[])initialWeights.Clone();
+        Span<float> weights = InitialWeights(featureCount, settings.InitialWeightsDiameter, random, initialWeights).Span;
         float bias = initialWeights is null
             ? RandomInDiameter(settings.InitialWeightsDiameter, random)
             : initialBias;
 
         int batchSize = settings.BatchSize == 0 ? rowCount : Math.Min(settings.BatchSize, rowCount);
         int[] order = Enumerable.Range(0, rowCount).ToArray();
-        float[] pendingWeights = batchSize > 1 ? new float[featureCount] : [];
+        Span<float> pendingWeights = batchSize > 1 ? new CacheAlignedVector(featureCount).Span : [];
         var pocket = new Pocket(featureCount, settings.NumberOfIterations, settings.LossThreshold, settings.KeepBestWeights);
         WeightAverager? averager = settings.AverageWeights ? new WeightAverager(featureCount) : null;
 
@@ -146,14 +144,14 @@ public static class PerceptronLearner
         // already in cache, where a separate loss pass would stream the whole feature matrix again. Only the last
         // pass needs a loss pass of its own; a pass that reaches the threshold is found one pass late, and the
         // weights of that later pass are discarded, so the result is the same as stopping at once.
-        var previousPass = new PassEnd(new float[featureCount], new float[rowCount]);
+        var previousPass = new PassEnd(featureCount, rowCount);
         // With averaging, the latest weights are scored as well. On separable data they reach the threshold while
         // their average, which still carries the early passes, can sit a hair on the wrong side of a point that the
         // solution only touches (AND with inputs in {0, 1}, where sign(0) = −1). Training has then converged, and
         // it is the latest weights that meet the threshold, so they are the ones recorded. For the default threshold
         // of 0 no scoring is needed: the weights a pass ends with make no mistake exactly when the next pass makes
         // none (a mistake on a row of weight 0 changes nothing), i.e. when the next pass's running loss is 0.
-        PassEnd? previousLatest = averager is not null ? new PassEnd(new float[featureCount], new float[rowCount]) : null;
+        PassEnd? previousLatest = averager is not null ? new PassEnd(featureCount, rowCount) : null;
         PassEnd? scoredLatest = settings.LossThreshold > 0 ? previousLatest : null;
         for (int iteration = 1; iteration <= settings.NumberOfIterations; iteration++)
         {
@@ -167,17 +165,17 @@ public static class PerceptronLearner
                 : scoredLatest is not null ? scoredLatest.Loss(exampleWeights)
                 : runningLoss == 0 ? 0 : null;
             if (scoring && RecordPass(iteration - 1, previousPass.Loss(exampleWeights), previousPass.Weights, previousPass.Bias,
-                    latestLoss, previousLatest?.Weights, previousLatest?.Bias ?? 0))
+                    latestLoss, previousLatest is null ? default : previousLatest.Weights, previousLatest?.Bias ?? 0))
                 return pocket.Result();
             if (averager is not null)
             {
                 previousPass.Bias = averager.Average(weights, bias, previousPass.Weights);
-                weights.CopyTo(previousLatest!.Weights, 0);
+                weights.CopyTo(previousLatest!.Weights);
                 previousLatest.Bias = bias;
             }
             else
             {
-                weights.CopyTo(previousPass.Weights, 0);
+                weights.CopyTo(previousPass.Weights);
                 previousPass.Bias = bias;
             }
         }
@@ -192,9 +190,10 @@ public static class PerceptronLearner
 
         // Records a pass's weights (averaged ones with averaging), or the latest weights when only they reach the
         // threshold; true when training has converged.
-        bool RecordPass(int pass, double loss, float[] passWeights, float passBias, double? latestLoss, float[]? latestWeights, float latestBias) =>
+        bool RecordPass(int pass, double loss, ReadOnlySpan<float> passWeights, float passBias, double? latestLoss,
+            ReadOnlySpan<float> latestWeights, float latestBias) =>
             loss > settings.LossThreshold && latestLoss <= settings.LossThreshold
-                ? pocket.Record(pass, latestLoss.Value, latestWeights!, latestBias)
+                ? pocket.Record(pass, latestLoss.Value, latestWeights, latestBias)
                 : pocket.Record(pass, loss, passWeights, passBias);
     }
 
@@ -210,8 +209,8 @@ public static class PerceptronLearner
     /// <returns>The running loss: Σ ω(Y − y)² over the pass, each row scored with the weights it met.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double RunPass<TRows>(float learningRate, int batchSize, TRows rows,
-        float[] labels, float[]? exampleWeights, int[] order, float[] weights, ref float bias,
-        float[] pendingWeights, PassEnd? scoredPass, PassEnd? scoredLatest, WeightAverager? averager, Action? checkAlive)
+        float[] labels, float[]? exampleWeights, int[] order, Span<float> weights, ref float bias,
+        Span<float> pendingWeights, PassEnd? scoredPass, PassEnd? scoredLatest, WeightAverager? averager, Action? checkAlive)
         where TRows : struct, IPerceptronRows
     {
         bool patternMode = batchSize == 1;
@@ -220,7 +219,7 @@ public static class PerceptronLearner
         {
             if (!patternMode)
             {
-                Array.Clear(pendingWeights);
+                pendingWeights.Clear();
             }
             float pendingBias = 0;
             int end = Math.Min(start + batchSize, order.Length);
@@ -293,7 +292,7 @@ public static class PerceptronLearner
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double TotalLoss<TRows>(TRows rows, int rowCount, float[] labels,
-        float[]? exampleWeights, float[] weights, float bias, Action? checkAlive, double stopAbove = double.PositiveInfinity)
+        float[]? exampleWeights, ReadOnlySpan<float> weights, float bias, Action? checkAlive, double stopAbove = double.PositiveInfinity)
         where TRows : struct, IPerceptronRows
     {
         double loss = 0;
@@ -307,13 +306,17 @@ public static class PerceptronLearner
         return loss;
     }
 
-    private static float[] InitialWeights(int featureCount, float diameter, Random random)
+    // Aligned: every example reads the weights, and most of its updates write them.
+    private static CacheAlignedVector InitialWeights(int featureCount, float diameter, Random random, float[]? initialWeights)
     {
-        var weights = new float[featureCount];
-        if (diameter > 0)
+        var weights = new CacheAlignedVector(featureCount);
+        Span<float> values = weights.Span;
+        if (initialWeights is not null)
+            initialWeights.CopyTo(values);
+        else if (diameter > 0)
         {
-            for (int i = 0; i < weights.Length; i++)
-                weights[i] = RandomInDiameter(diameter, random);
+            for (int i = 0; i < values.Length; i++)
+                values[i] = RandomInDiameter(diameter, random);
         }
         return weights;
     }
@@ -331,7 +334,7 @@ public static class PerceptronLearner
     /// </summary>
     private sealed class WeightAverager(int featureCount)
     {
-        private readonly float[] _weightedUpdates = new float[featureCount];
+        private readonly CacheAlignedVector _weightedUpdates = new(featureCount);
         private double _biasWeightedUpdates;
         private long _completedSteps;
 
@@ -339,38 +342,42 @@ public static class PerceptronLearner
         /// Pattern mode: makes the current step's update, <paramref name="step"/>·x of row <paramref name="row"/>, to
         /// <paramref name="weights"/> and to the sum kept here, in one pass over the row.
         /// </summary>
-        public void AddRowUpdate<TRows>(TRows rows, int row, float step, float[] weights) where TRows : struct, IPerceptronRows
+        public void AddRowUpdate<TRows>(TRows rows, int row, float step, Span<float> weights) where TRows : struct, IPerceptronRows
         {
-            rows.AddScaled2(row, step, weights, step * _completedSteps, _weightedUpdates);
+            rows.AddScaled2(row, step, weights, step * _completedSteps, _weightedUpdates.Span);
             _biasWeightedUpdates += (double)step * _completedSteps;
         }
 
         /// <summary>Batch mode: the current step adds <paramref name="delta"/> to the weights.</summary>
         public void OnBatchUpdate(ReadOnlySpan<float> delta, float biasDelta)
         {
-            ElementwiseLoops.Map(new MultiplyAddOperator((float)_completedSteps), delta, _weightedUpdates, _weightedUpdates);
+            ElementwiseLoops.Map(new MultiplyAddOperator((float)_completedSteps), delta, _weightedUpdates.Span, _weightedUpdates.Span);
             _biasWeightedUpdates += (double)biasDelta * _completedSteps;
         }
 
         public void StepCompleted() => _completedSteps++;
 
         /// <summary>Writes the average weights so far into <paramref name="averaged"/> and returns the average bias.</summary>
-        public float Average(float[] weights, float bias, float[] averaged)
+        public float Average(ReadOnlySpan<float> weights, float bias, Span<float> averaged)
         {
             if (_completedSteps == 0)
             {
-                weights.CopyTo(averaged, 0);
+                weights.CopyTo(averaged);
                 return bias;
             }
-            ElementwiseLoops.Map(new MultiplyAddOperator((float)(-1.0 / _completedSteps)), _weightedUpdates, weights, averaged);
+            ElementwiseLoops.Map(new MultiplyAddOperator((float)(-1.0 / _completedSteps)), _weightedUpdates.Span, weights, averaged);
             return (float)(bias - _biasWeightedUpdates / _completedSteps);
         }
     }
 
     /// <summary>The weights a pass ended with, and the error Y − y of each row under them as the next pass scores it.</summary>
-    private sealed class PassEnd(float[] weights, float[] errors)
+    private sealed class PassEnd(int featureCount, int rowCount)
     {
-        public float[] Weights { get; } = weights;
+        private readonly CacheAlignedVector _weights = new(featureCount);
+        private readonly float[] _errors = new float[rowCount];
+
+        // Aligned: scored against every example of the next pass.
+        public Span<float> Weights => _weights.Span;
 
         public float Bias { get; set; }
 
@@ -378,9 +385,9 @@ public static class PerceptronLearner
             Record(row, label, rows.Score(Weights, Bias, row));
 
         /// <summary>Records the error of row <paramref name="row"/>, given its score W·x + b under these weights.</summary>
-        public void Record(int row, float label, float score) => errors[row] = label - Sign(score);
+        public void Record(int row, float label, float score) => _errors[row] = label - Sign(score);
 
-        public double Loss(float[]? exampleWeights) => WeightedSquaredErrors(errors, exampleWeights);
+        public double Loss(float[]? exampleWeights) => WeightedSquaredErrors(_errors, exampleWeights);
     }
 
     /// <summary>
@@ -397,7 +404,7 @@ public static class PerceptronLearner
         private bool _converged;
 
         /// <summary>Records pass <paramref name="iteration"/>'s loss; true when it reached the threshold.</summary>
-        public bool Record(int iteration, double loss, float[] weights, float bias)
+        public bool Record(int iteration, double loss, ReadOnlySpan<float> weights, float bias)
         {
             _losses.Add(loss);
             _converged = loss <= lossThreshold;
@@ -405,7 +412,7 @@ public static class PerceptronLearner
             {
                 _bestLoss = loss;
                 _bestIteration = iteration;
-                weights.CopyTo(_bestWeights, 0);
+                weights.CopyTo(_bestWeights);
                 _bestBias = bias;
             }
             return _converged;
