@@ -102,7 +102,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         using IChannel channel = Host.Start("Training");
         if (initial is not null)
             WarnOfOptionsTheModelOverrides(channel, initial);
-        TrainingRows training = TrainingRows.Read(fitHost, channel, trainSet, featureCount);
+        using TrainingRows training = TrainingRows.Read(fitHost, channel, trainSet, featureCount);
         CheckTrainingLabels(channel, training);
         LabelStandardization standardization = StandardizationFor(training, initial);
         double[]? classWeights = ClassWeightsFor(training, outputCount);
@@ -160,7 +160,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         if (validationOutputs != outputCount)
             throw Host.ExceptParam(nameof(validationSet),
                 $"Label column '{LabelColumn.Name}' gives {validationOutputs} outputs in the validation set but {outputCount} in the training set: both need the same label type and size.");
-        TrainingRows validation = TrainingRows.Read(fitHost, channel, validationSet, featureCount);
+        using TrainingRows validation = TrainingRows.Read(fitHost, channel, validationSet, featureCount);
         return ToEngineData(validation, outputCount, standardization, classWeights, "validation");
     }
 

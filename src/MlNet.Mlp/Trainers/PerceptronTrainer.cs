@@ -187,7 +187,7 @@ public sealed class PerceptronTrainer
         // then touch only stored values, and a 100,000-feature text set does not become a dense copy. Dense features
         // that are whole steps (8-bit pixels, indicators, counts) are kept as one byte a value: every pass then reads
         // a quarter of the memory, and a set of tens of megabytes of floats stays in the last-level cache.
-        TrainingRows training = TrainingRows.Read(fitHost, channel, data, featureCount, allowSparse: true, allowQuantized: true);
+        using TrainingRows training = TrainingRows.Read(fitHost, channel, data, featureCount, allowSparse: true, allowQuantized: true);
         if (training.SingleClassWarning(LabelColumn.Name) is { } singleClass)
             channel.Warning(singleClass);
         float[] signs = new float[training.RowCount];

@@ -10,9 +10,10 @@ namespace MlNet.Mlp.Trainers;
 /// <summary>
 /// A training set read once from an <see cref="IDataView"/> into the form the engine trains on: one dense row-major
 /// float matrix, or (when the caller can train on it and the features arrive sparse) a <see cref="SparseRowMatrix"/>.
-/// Rows ML.NET's trainers skip are skipped here too, and counted.
+/// Rows ML.NET's trainers skip are skipped here too, and counted. Dispose once the rows are no longer used: byte codes
+/// go back to the pool they came from (<see cref="PooledCodes"/>).
 /// </summary>
-internal sealed class TrainingRows
+internal sealed class TrainingRows : IDisposable
 {
     /// <summary>
     /// Features arriving as sparse buffers with at most this share of values stored are kept sparse, where the
@@ -23,6 +24,8 @@ internal sealed class TrainingRows
 
     /// <summary>Above this size a dense copy of features that arrive sparse earns a warning in the log.</summary>
     private const long LargeDenseCopyBytes = 1L << 30;
+
+    private bool _codesReturned;
 
     private TrainingRows(StoredFeatures features, bool arrivedSparse, int featureCount, int rowCount, float[] labels, int labelWidth,
         float[]? weights, long skippedFeatureRows, long skippedLabelRows, long skippedWeightRows)
@@ -171,6 +174,7 @@ internal sealed class TrainingRows
             if (!sink.TryAdd(cursor.Features, rows))
             {
                 step = sink is QuantizedRowSink quantized ? quantized.RetryStep : 0;
+                (sink as QuantizedRowSink)?.ReturnCodes();
                 return null;
             }
             sparseBufferRows += cursor.Features.IsDense ? 0 : 1;
@@ -209,6 +213,14 @@ internal sealed class TrainingRows
                 "SelectFeaturesBasedOnCount) keep the copy small.");
         }
         return new DenseRowSink(featureCount, rows);
+    }
+
+    /// <summary>Returns pooled byte codes, once; the rows must not be used after this.</summary>
+    public void Dispose()
+    {
+        if (QuantizedFeatures is { } coded && !_codesReturned)
+            PooledCodes.Return(coded.Codes);
+        _codesReturned = true;
     }
 
     /// <summary>

@@ -176,10 +176,15 @@ public class QuantizedFeatureTests
         List<Row> leadingZeros = Rows(100, seed: 9, random => random.Next(0, 9));
         for (int i = 0; i < 5; i++)
             leadingZeros[i].Features = new float[FeatureCount];
-        PerceptronResult expectedSmall = OnFloats(small), expectedLarge = OnFloats(large), expectedZeros = OnFloats(leadingZeros);
+        // The codes come from a shared pool in sizes of powers of two: 820 rows of 20 (16,400 bytes) take an array of
+        // the same size as 900 rows do, so this Fit can get the large set's array back, its last 80 rows still there.
+        List<Row> sameArray = Rows(820, seed: 10, random => random.Next(0, 9));
+        PerceptronResult expectedSmall = OnFloats(small), expectedLarge = OnFloats(large), expectedZeros = OnFloats(leadingZeros),
+            expectedSameArray = OnFloats(sameArray);
         for (int round = 0; round < 3; round++)
         {
             AssertSameModel(expectedLarge, Fit(large).Model);
+            AssertSameModel(expectedSameArray, Fit(sameArray).Model);
             AssertSameModel(expectedSmall, Fit(small).Model);
             AssertSameModel(expectedZeros, Fit(leadingZeros).Model);
         }

@@ -26,12 +26,13 @@ internal static partial class PageFaultAhead
     private const int MadvPopulateWrite = 23;
 
     /// <summary>
-    /// Starts mapping the pages of <paramref name="array"/>'s elements, where it pays. Callers need not wait: the
-    /// returned task (already complete when nothing was started) is for tests.
+    /// Starts mapping the pages of the first <paramref name="length"/> elements of <paramref name="array"/> (all of
+    /// them when null), where it pays. Callers need not wait: the returned task (already complete when nothing was
+    /// started) is for tests.
     /// </summary>
-    public static Task Start<T>(T[] array) where T : unmanaged
+    public static Task Start<T>(T[] array, long? length = null) where T : unmanaged
     {
-        long bytes = array.LongLength * Unsafe.SizeOf<T>();
+        long bytes = Math.Min(length ?? array.LongLength, array.LongLength) * Unsafe.SizeOf<T>();
         if (!OperatingSystem.IsLinux() || Environment.ProcessorCount < 2 || bytes < MinimumBytes)
             return Task.CompletedTask;
         // Pinned until the thread is done: a large array does not move anyway, but the addresses must stay valid.

@@ -12,6 +12,10 @@ namespace MlNet.Mlp.Trainers;
 /// fit ends the pass, with <see cref="RetryStep"/> set to a finer step that it and the rows before fit, or to 0 when no
 /// step will do.
 /// </summary>
+/// <remarks>
+/// The codes come from <see cref="PooledCodes"/> and go back through <see cref="TrainingRows.Dispose"/> (or
+/// <see cref="ReturnCodes"/> when the pass ends early).
+/// </remarks>
 internal sealed class QuantizedRowSink(int featureCount, int rows, float step) : FeatureRowSink
 {
     private int _capacity = rows;
@@ -33,7 +37,9 @@ internal sealed class QuantizedRowSink(int featureCount, int rows, float step) :
         Span<byte> rowCodes = _codes is not null ? _codes.AsSpan(index * featureCount, featureCount) : new byte[featureCount];
         bool fits = Step > 0
             ? QuantizedVector.TryEncode(values, Step, rowCodes)
-            : AllPositiveZeros(values); // no step yet: the row's codes are already 0
+            : AllPositiveZeros(values);
+        if (Step == 0)
+            rowCodes.Clear(); // no step yet, so all zeros; a pooled array holds whatever its last user left there
         if (!fits)
         {
             RetryStep = FinerStep(values, Step, rowCodes);
@@ -41,8 +47,8 @@ internal sealed class QuantizedRowSink(int featureCount, int rows, float step) :
         }
         if (_codes is null)
         {
-            _codes = new byte[_capacity * (long)featureCount];
-            PageFaultAhead.Start(_codes);
+            _codes = PooledCodes.Rent(checked(_capacity * featureCount));
+            PageFaultAhead.Start(_codes, (long)_capacity * featureCount);
             rowCodes.CopyTo(_codes);
         }
         return true;
@@ -51,12 +57,32 @@ internal sealed class QuantizedRowSink(int featureCount, int rows, float step) :
     public override void Resize(int rows)
     {
         _capacity = rows;
-        if (_codes is not null)
-            Array.Resize(ref _codes, rows * featureCount);
+        if (_codes is not null && _codes.Length < (long)rows * featureCount)
+        {
+            byte[] larger = PooledCodes.Rent(checked(rows * featureCount));
+            _codes.CopyTo(larger, 0);
+            ReturnCodes();
+            _codes = larger;
+        }
     }
 
-    public override StoredFeatures Build(int rows) =>
-        new([], null, _codes is not null && rows > 0 ? new QuantizedRowMatrix(featureCount, rows, _codes, Step > 0 ? Step : 1f) : null);
+    public override StoredFeatures Build(int rows)
+    {
+        if (_codes is null || rows == 0)
+        {
+            ReturnCodes();
+            return new([], null, null);
+        }
+        return new([], null, new QuantizedRowMatrix(featureCount, rows, _codes, Step > 0 ? Step : 1f));
+    }
+
+    /// <summary>Gives the codes back to the pool, for a pass that ends without building the matrix.</summary>
+    public void ReturnCodes()
+    {
+        if (_codes is not null)
+            PooledCodes.Return(_codes);
+        _codes = null;
+    }
 
     private ReadOnlySpan<float> DenseCopy(in VBuffer<float> row)
     {
