@@ -223,15 +223,29 @@ internal static class QuantizedVector
     private static (bool Accepted, nuint End) EncodeVectors<TVector, TWidth>(ref float values, float inverse, float step, ref byte codes, nuint n)
         where TVector : struct where TWidth : struct, IVectorWidth<TVector>
     {
-        nuint i = 0, width = (nuint)TWidth.Count, block = (nuint)TWidth.CodesPerBlock;
-        TVector maxCode = TWidth.Zero, maxDistance = TWidth.Zero;
+        nuint i = 0, width = (nuint)TWidth.Count;
         // Broadcast once: the JIT repeats a broadcast from a register in every iteration, on the shuffle port.
         TVector inverses = TWidth.Create(inverse), steps = TWidth.Create(step);
-        for (; i + block <= n; i += block)
-            (maxCode, maxDistance) = TWidth.StoreCodesBlock(ref values, i, inverses, steps, ref codes, maxCode, maxDistance);
+        // Two running maxima, tested once at the end, where a mask a vector cost two compares, a mask OR and two moves.
+        TVector maxCode = TWidth.Zero, maxDistance = TWidth.Zero;
+        for (; i + 4 * width <= n; i += 4 * width)
+        {
+            (TVector c0, TVector d0) = TWidth.EncodeCodes(TWidth.Load(ref values, i), inverses, steps);
+            (TVector c1, TVector d1) = TWidth.EncodeCodes(TWidth.Load(ref values, i + width), inverses, steps);
+            (TVector c2, TVector d2) = TWidth.EncodeCodes(TWidth.Load(ref values, i + 2 * width), inverses, steps);
+            (TVector c3, TVector d3) = TWidth.EncodeCodes(TWidth.Load(ref values, i + 3 * width), inverses, steps);
+            TWidth.StoreCodesBlock(c0, c1, c2, c3, ref codes, i);
+            maxCode = TWidth.MaxUnsigned(maxCode, TWidth.MaxUnsigned(TWidth.MaxUnsigned(c0, c1), TWidth.MaxUnsigned(c2, c3)));
+            maxDistance = TWidth.MaxUnsigned(maxDistance, TWidth.MaxUnsigned(TWidth.MaxUnsigned(d0, d1), TWidth.MaxUnsigned(d2, d3)));
+        }
         for (; i + width <= n; i += width)
-            (maxCode, maxDistance) = TWidth.StoreCodes(TWidth.Load(ref values, i), inverses, steps, ref codes, i, maxCode, maxDistance);
-        return (TWidth.CodesFit(maxCode, maxDistance), i);
+        {
+            (TVector code, TVector distance) = TWidth.EncodeCodes(TWidth.Load(ref values, i), inverses, steps);
+            TWidth.StoreCodes(code, ref codes, i);
+            maxCode = TWidth.MaxUnsigned(maxCode, code);
+            maxDistance = TWidth.MaxUnsigned(maxDistance, distance);
+        }
+        return (TWidth.AllAtMost(maxCode, MaxCode) && TWidth.AllAtMost(maxDistance, 2), i);
     }
 
     // The check runs for every row of every pass; the throw sits in its own method so that the check inlines.

@@ -63,26 +63,27 @@ internal interface IVectorWidth<TVector> where TVector : struct
     static abstract TVector LoadCodes(ref byte codes, nuint index);
 
     /// <summary>
-    /// Stores code round(v·<paramref name="inverse"/>) of each lane v of <paramref name="values"/> as a byte at
-    /// <paramref name="codes"/> + <paramref name="index"/>, and widens two running lane-wise maxima (unsigned, over
-    /// the lanes' bits): <paramref name="maxCode"/> by each code, and <paramref name="maxDistance"/> by how far, in
-    /// float steps plus one, the decoded value code·<paramref name="step"/> lies from v. A lane is such a code times
-    /// the step exactly when its code is at most 255 and that distance at most 2 (so negative values, −0, NaN and
-    /// infinities are not); see <see cref="CodesFit"/> and <see cref="QuantizedVector.TryEncode"/>.
+    /// Code round(v·<paramref name="inverse"/>) of each lane v of <paramref name="values"/>, and how far, in float
+    /// steps plus one, the decoded value code·<paramref name="step"/> lies from v: both as the bits of unsigned ints.
+    /// A lane is such a code times the step exactly when its code is at most 255 and that distance at most 2 (so
+    /// negative values, −0, NaN and infinities are not). See <see cref="QuantizedVector.TryEncode"/>.
     /// </summary>
-    static abstract (TVector MaxCode, TVector MaxDistance) StoreCodes(TVector values, TVector inverse, TVector step, ref byte codes,
-        nuint index, TVector maxCode, TVector maxDistance);
+    static abstract (TVector Code, TVector Distance) EncodeCodes(TVector values, TVector inverse, TVector step);
 
-    /// <summary>Values that <see cref="StoreCodesBlock"/> encodes at once: as many as one narrowing to bytes fills.</summary>
-    static abstract int CodesPerBlock { get; }
+    /// <summary>Stores each lane's code from <see cref="EncodeCodes"/> as a byte at <paramref name="codes"/> + <paramref name="index"/>.</summary>
+    static abstract void StoreCodes(TVector code, ref byte codes, nuint index);
 
-    /// <summary><see cref="StoreCodes"/> for the <see cref="CodesPerBlock"/> values at <paramref name="values"/> +
-    /// <paramref name="index"/>: four vectors of codes narrowed to bytes in one go.</summary>
-    static abstract (TVector MaxCode, TVector MaxDistance) StoreCodesBlock(ref float values, nuint index, TVector inverse, TVector step,
-        ref byte codes, TVector maxCode, TVector maxDistance);
+    /// <summary>
+    /// <see cref="StoreCodes"/> for four vectors of codes in a row, narrowed to bytes together. A code above 255 may
+    /// store as any byte: its lane does not fit, and the caller turns the whole vector of values away.
+    /// </summary>
+    static abstract void StoreCodesBlock(TVector c0, TVector c1, TVector c2, TVector c3, ref byte codes, nuint index);
 
-    /// <summary>Whether every lane of the maxima of <see cref="StoreCodes"/> shows a value that fits the codes.</summary>
-    static abstract bool CodesFit(TVector maxCode, TVector maxDistance);
+    /// <summary>The larger of each pair of lanes, compared as unsigned ints.</summary>
+    static abstract TVector MaxUnsigned(TVector x, TVector y);
+
+    /// <summary>Whether every lane, as an unsigned int, is at most <paramref name="limit"/>.</summary>
+    static abstract bool AllAtMost(TVector x, uint limit);
 }
 
 /// <summary>AVX-512 (and any 512-bit SIMD): 16 floats.</summary>
@@ -123,19 +124,14 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector512<float> MaxCode, Vector512<float> MaxDistance) StoreCodes(Vector512<float> values, Vector512<float> inverse, Vector512<float> step,
-        ref byte codes, nuint index, Vector512<float> maxCode, Vector512<float> maxDistance)
+    public static void StoreCodes(Vector512<float> code, ref byte codes, nuint index)
     {
-        (Vector512<uint> code, Vector512<uint> distance) = Encode(values, inverse, step);
         // AVX-512 narrows 16 ints to bytes in one instruction.
         if (Avx512F.IsSupported)
-            Avx512F.ConvertToVector128Byte(code).StoreUnsafe(ref codes, index);
+            Avx512F.ConvertToVector128Byte(code.AsUInt32()).StoreUnsafe(ref codes, index);
         else
-            Vector512.Narrow(Vector512.Narrow(code, code), Vector512<ushort>.Zero).GetLower().GetLower().StoreUnsafe(ref codes, index);
-        return (Vector512.Max(maxCode.AsUInt32(), code).AsSingle(), Vector512.Max(maxDistance.AsUInt32(), distance).AsSingle());
+            Vector512.Narrow(Vector512.Narrow(code.AsUInt32(), code.AsUInt32()), Vector512<ushort>.Zero).GetLower().GetLower().StoreUnsafe(ref codes, index);
     }
-
-    public static int CodesPerBlock => 4 * Vector512<float>.Count;
 
     /// <summary>Where the dwords of two rounds of 128-bit-lane packing land: see <see cref="StoreCodesBlock"/>.</summary>
     private static Vector512<int> PackedLaneOrder => Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
@@ -143,47 +139,40 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
     // Two rounds of saturating packs and one permutation narrow 64 codes with 4 shuffles, where the one-vector
     // narrowing store costs 2 shuffles for 16, and shuffles share a port with the conversions. The packs work within
     // 128-bit lanes, leaving code group 4k + j (four codes) of the block at dword 4j + k; the permutation puts it back.
-    // Packs saturate, so a code above 255 stores as 255; it is turned away by the maxima all the same.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector512<float> MaxCode, Vector512<float> MaxDistance) StoreCodesBlock(ref float values, nuint index, Vector512<float> inverse,
-        Vector512<float> step, ref byte codes, Vector512<float> maxCode, Vector512<float> maxDistance)
+    public static void StoreCodesBlock(Vector512<float> c0, Vector512<float> c1, Vector512<float> c2, Vector512<float> c3, ref byte codes, nuint index)
     {
-        nuint width = (nuint)Vector512<float>.Count;
         if (!Avx512BW.IsSupported)
         {
-            for (nuint i = 0; i < 4 * width; i += width)
-                (maxCode, maxDistance) = StoreCodes(Vector512.LoadUnsafe(ref values, index + i), inverse, step, ref codes, index + i, maxCode, maxDistance);
-            return (maxCode, maxDistance);
+            nuint width = (nuint)Vector512<float>.Count;
+            StoreCodes(c0, ref codes, index);
+            StoreCodes(c1, ref codes, index + width);
+            StoreCodes(c2, ref codes, index + 2 * width);
+            StoreCodes(c3, ref codes, index + 3 * width);
+            return;
         }
-        (Vector512<uint> c0, Vector512<uint> d0) = Encode(Vector512.LoadUnsafe(ref values, index), inverse, step);
-        (Vector512<uint> c1, Vector512<uint> d1) = Encode(Vector512.LoadUnsafe(ref values, index + width), inverse, step);
-        (Vector512<uint> c2, Vector512<uint> d2) = Encode(Vector512.LoadUnsafe(ref values, index + 2 * width), inverse, step);
-        (Vector512<uint> c3, Vector512<uint> d3) = Encode(Vector512.LoadUnsafe(ref values, index + 3 * width), inverse, step);
         Vector512<ushort> low = Avx512BW.PackUnsignedSaturate(c0.AsInt32(), c1.AsInt32());
         Vector512<ushort> high = Avx512BW.PackUnsignedSaturate(c2.AsInt32(), c3.AsInt32());
         Vector512<byte> packed = Avx512BW.PackUnsignedSaturate(low.AsInt16(), high.AsInt16());
         Avx512F.PermuteVar16x32(packed.AsInt32(), PackedLaneOrder).AsByte().StoreUnsafe(ref codes, index);
-        Vector512<uint> codeMax = Vector512.Max(Vector512.Max(c0, c1), Vector512.Max(c2, c3));
-        Vector512<uint> distanceMax = Vector512.Max(Vector512.Max(d0, d1), Vector512.Max(d2, d3));
-        return (Vector512.Max(maxCode.AsUInt32(), codeMax).AsSingle(), Vector512.Max(maxDistance.AsUInt32(), distanceMax).AsSingle());
     }
 
-    public static bool CodesFit(Vector512<float> maxCode, Vector512<float> maxDistance) =>
-        Vector512.LessThanOrEqualAll(maxCode.AsUInt32(), Vector512.Create((uint)QuantizedVector.MaxCode))
-        && Vector512.LessThanOrEqualAll(maxDistance.AsUInt32(), Vector512.Create(2u));
+    public static Vector512<float> MaxUnsigned(Vector512<float> x, Vector512<float> y) => Vector512.Max(x.AsUInt32(), y.AsUInt32()).AsSingle();
+
+    public static bool AllAtMost(Vector512<float> x, uint limit) => Vector512.LessThanOrEqualAll(x.AsUInt32(), Vector512.Create(limit));
 
     // Valid values are non-negative, so adding ½ and truncating rounds; a lane's distance is counted in float steps
     // (the difference of the bit patterns) so that k·step and k/(1/step) both pass. The plain truncation turns NaN and
     // values beyond int's range into 2³¹, which no code reaches; the runtime's saturating conversion (NaN to 0) costs
     // three more instructions a vector and turns away the same lanes.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector512<uint> Code, Vector512<uint> Distance) Encode(Vector512<float> values, Vector512<float> inverse, Vector512<float> step)
+    public static (Vector512<float> Code, Vector512<float> Distance) EncodeCodes(Vector512<float> values, Vector512<float> inverse, Vector512<float> step)
     {
         Vector512<float> rounded = Vector512.MultiplyAddEstimate(values, inverse, Vector512.Create(0.5f));
         Vector512<int> code = Avx512F.IsSupported ? Avx512F.ConvertToVector512Int32WithTruncation(rounded) : Vector512.ConvertToInt32(rounded);
         Vector512<float> decoded = Vector512.ConvertToSingle(code) * step;
         Vector512<int> distance = decoded.AsInt32() - values.AsInt32() + Vector512<int>.One;
-        return (code.AsUInt32(), distance.AsUInt32());
+        return (code.AsSingle(), distance.AsSingle());
     }
 
     private static float MaxOfLanes(Vector512<float> x) => Width256.MaxAcross(Vector256.Max(x.GetLower(), x.GetUpper()));
@@ -242,56 +231,41 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256<float> MaxCode, Vector256<float> MaxDistance) StoreCodes(Vector256<float> values, Vector256<float> inverse, Vector256<float> step,
-        ref byte codes, nuint index, Vector256<float> maxCode, Vector256<float> maxDistance)
+    public static void StoreCodes(Vector256<float> code, ref byte codes, nuint index)
     {
-        (Vector256<uint> code, Vector256<uint> distance) = Encode(values, inverse, step);
-        Vector256<byte> bytes = Vector256.Narrow(Vector256.Narrow(code, code), Vector256<ushort>.Zero);
+        Vector256<byte> bytes = Vector256.Narrow(Vector256.Narrow(code.AsUInt32(), code.AsUInt32()), Vector256<ushort>.Zero);
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref codes, index), bytes.AsUInt64().ToScalar());
-        return (Vector256.Max(maxCode.AsUInt32(), code).AsSingle(), Vector256.Max(maxDistance.AsUInt32(), distance).AsSingle());
     }
 
-    public static int CodesPerBlock => 4 * Vector256<float>.Count;
-
     // Two rounds of saturating packs narrow 32 codes, then one permutation undoes the packs' 128-bit lanes (code
-    // group 2k + j of four codes lands at dword 4j + k); the runtime's narrowing masks each vector first. Packs
-    // saturate, so a code above 255 stores as 255; it is turned away by the maxima all the same.
+    // group 2k + j of four codes lands at dword 4j + k); the runtime's narrowing masks each vector first.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256<float> MaxCode, Vector256<float> MaxDistance) StoreCodesBlock(ref float values, nuint index, Vector256<float> inverse,
-        Vector256<float> step, ref byte codes, Vector256<float> maxCode, Vector256<float> maxDistance)
+    public static void StoreCodesBlock(Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3, ref byte codes, nuint index)
     {
-        nuint width = (nuint)Vector256<float>.Count;
-        (Vector256<uint> c0, Vector256<uint> d0) = Encode(Vector256.LoadUnsafe(ref values, index), inverse, step);
-        (Vector256<uint> c1, Vector256<uint> d1) = Encode(Vector256.LoadUnsafe(ref values, index + width), inverse, step);
-        (Vector256<uint> c2, Vector256<uint> d2) = Encode(Vector256.LoadUnsafe(ref values, index + 2 * width), inverse, step);
-        (Vector256<uint> c3, Vector256<uint> d3) = Encode(Vector256.LoadUnsafe(ref values, index + 3 * width), inverse, step);
-        if (Avx2.IsSupported)
+        if (!Avx2.IsSupported)
         {
+            Vector256.Narrow(Vector256.Narrow(c0.AsUInt32(), c1.AsUInt32()), Vector256.Narrow(c2.AsUInt32(), c3.AsUInt32())).StoreUnsafe(ref codes, index);
+            return;
+        }
         Vector256<ushort> low = Avx2.PackUnsignedSaturate(c0.AsInt32(), c1.AsInt32());
         Vector256<ushort> high = Avx2.PackUnsignedSaturate(c2.AsInt32(), c3.AsInt32());
         Vector256<byte> packed = Avx2.PackUnsignedSaturate(low.AsInt16(), high.AsInt16());
         Avx2.PermuteVar8x32(packed.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsByte().StoreUnsafe(ref codes, index);
-        }
-        else
-            Vector256.Narrow(Vector256.Narrow(c0, c1), Vector256.Narrow(c2, c3)).StoreUnsafe(ref codes, index);
-        Vector256<uint> codeMax = Vector256.Max(Vector256.Max(c0, c1), Vector256.Max(c2, c3));
-        Vector256<uint> distanceMax = Vector256.Max(Vector256.Max(d0, d1), Vector256.Max(d2, d3));
-        return (Vector256.Max(maxCode.AsUInt32(), codeMax).AsSingle(), Vector256.Max(maxDistance.AsUInt32(), distanceMax).AsSingle());
     }
 
-    public static bool CodesFit(Vector256<float> maxCode, Vector256<float> maxDistance) =>
-        Vector256.LessThanOrEqualAll(maxCode.AsUInt32(), Vector256.Create((uint)QuantizedVector.MaxCode))
-        && Vector256.LessThanOrEqualAll(maxDistance.AsUInt32(), Vector256.Create(2u));
+    public static Vector256<float> MaxUnsigned(Vector256<float> x, Vector256<float> y) => Vector256.Max(x.AsUInt32(), y.AsUInt32()).AsSingle();
 
-    // See Width512.Encode.
+    public static bool AllAtMost(Vector256<float> x, uint limit) => Vector256.LessThanOrEqualAll(x.AsUInt32(), Vector256.Create(limit));
+
+    // See Width512.EncodeCodes.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<uint> Code, Vector256<uint> Distance) Encode(Vector256<float> values, Vector256<float> inverse, Vector256<float> step)
+    public static (Vector256<float> Code, Vector256<float> Distance) EncodeCodes(Vector256<float> values, Vector256<float> inverse, Vector256<float> step)
     {
         Vector256<float> rounded = Vector256.MultiplyAddEstimate(values, inverse, Vector256.Create(0.5f));
         Vector256<int> code = Avx.IsSupported ? Avx.ConvertToVector256Int32WithTruncation(rounded) : Vector256.ConvertToInt32(rounded);
         Vector256<float> decoded = Vector256.ConvertToSingle(code) * step;
         Vector256<int> distance = decoded.AsInt32() - values.AsInt32() + Vector256<int>.One;
-        return (code.AsUInt32(), distance.AsUInt32());
+        return (code.AsSingle(), distance.AsSingle());
     }
 
     private static float MaxOfLanes(Vector256<float> x) => Width128.MaxAcross(Vector128.Max(x.GetLower(), x.GetUpper()));
@@ -348,54 +322,39 @@ internal readonly struct Width128 : IVectorWidth<Vector128<float>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128<float> MaxCode, Vector128<float> MaxDistance) StoreCodes(Vector128<float> values, Vector128<float> inverse, Vector128<float> step,
-        ref byte codes, nuint index, Vector128<float> maxCode, Vector128<float> maxDistance)
+    public static void StoreCodes(Vector128<float> code, ref byte codes, nuint index)
     {
-        (Vector128<uint> code, Vector128<uint> distance) = Encode(values, inverse, step);
-        Vector128<byte> bytes = Vector128.Narrow(Vector128.Narrow(code, code), Vector128<ushort>.Zero);
+        Vector128<byte> bytes = Vector128.Narrow(Vector128.Narrow(code.AsUInt32(), code.AsUInt32()), Vector128<ushort>.Zero);
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref codes, index), bytes.AsUInt32().ToScalar());
-        return (Vector128.Max(maxCode.AsUInt32(), code).AsSingle(), Vector128.Max(maxDistance.AsUInt32(), distance).AsSingle());
     }
 
-    public static int CodesPerBlock => 4 * Vector128<float>.Count;
-
-    // Two rounds of saturating packs narrow 16 codes in order; the runtime's narrowing masks each vector first. Packs
-    // saturate, so a code above 255 stores as 255; it is turned away by the maxima all the same.
+    // Two rounds of saturating packs narrow 16 codes in order; the runtime's narrowing masks each vector first.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128<float> MaxCode, Vector128<float> MaxDistance) StoreCodesBlock(ref float values, nuint index, Vector128<float> inverse,
-        Vector128<float> step, ref byte codes, Vector128<float> maxCode, Vector128<float> maxDistance)
+    public static void StoreCodesBlock(Vector128<float> c0, Vector128<float> c1, Vector128<float> c2, Vector128<float> c3, ref byte codes, nuint index)
     {
-        nuint width = (nuint)Vector128<float>.Count;
-        (Vector128<uint> c0, Vector128<uint> d0) = Encode(Vector128.LoadUnsafe(ref values, index), inverse, step);
-        (Vector128<uint> c1, Vector128<uint> d1) = Encode(Vector128.LoadUnsafe(ref values, index + width), inverse, step);
-        (Vector128<uint> c2, Vector128<uint> d2) = Encode(Vector128.LoadUnsafe(ref values, index + 2 * width), inverse, step);
-        (Vector128<uint> c3, Vector128<uint> d3) = Encode(Vector128.LoadUnsafe(ref values, index + 3 * width), inverse, step);
-        if (Sse41.IsSupported)
+        if (!Sse41.IsSupported)
         {
+            Vector128.Narrow(Vector128.Narrow(c0.AsUInt32(), c1.AsUInt32()), Vector128.Narrow(c2.AsUInt32(), c3.AsUInt32())).StoreUnsafe(ref codes, index);
+            return;
+        }
         Vector128<ushort> low = Sse41.PackUnsignedSaturate(c0.AsInt32(), c1.AsInt32());
         Vector128<ushort> high = Sse41.PackUnsignedSaturate(c2.AsInt32(), c3.AsInt32());
         Sse2.PackUnsignedSaturate(low.AsInt16(), high.AsInt16()).StoreUnsafe(ref codes, index);
-        }
-        else
-            Vector128.Narrow(Vector128.Narrow(c0, c1), Vector128.Narrow(c2, c3)).StoreUnsafe(ref codes, index);
-        Vector128<uint> codeMax = Vector128.Max(Vector128.Max(c0, c1), Vector128.Max(c2, c3));
-        Vector128<uint> distanceMax = Vector128.Max(Vector128.Max(d0, d1), Vector128.Max(d2, d3));
-        return (Vector128.Max(maxCode.AsUInt32(), codeMax).AsSingle(), Vector128.Max(maxDistance.AsUInt32(), distanceMax).AsSingle());
     }
 
-    public static bool CodesFit(Vector128<float> maxCode, Vector128<float> maxDistance) =>
-        Vector128.LessThanOrEqualAll(maxCode.AsUInt32(), Vector128.Create((uint)QuantizedVector.MaxCode))
-        && Vector128.LessThanOrEqualAll(maxDistance.AsUInt32(), Vector128.Create(2u));
+    public static Vector128<float> MaxUnsigned(Vector128<float> x, Vector128<float> y) => Vector128.Max(x.AsUInt32(), y.AsUInt32()).AsSingle();
 
-    // See Width512.Encode.
+    public static bool AllAtMost(Vector128<float> x, uint limit) => Vector128.LessThanOrEqualAll(x.AsUInt32(), Vector128.Create(limit));
+
+    // See Width512.EncodeCodes.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<uint> Code, Vector128<uint> Distance) Encode(Vector128<float> values, Vector128<float> inverse, Vector128<float> step)
+    public static (Vector128<float> Code, Vector128<float> Distance) EncodeCodes(Vector128<float> values, Vector128<float> inverse, Vector128<float> step)
     {
         Vector128<float> rounded = Vector128.MultiplyAddEstimate(values, inverse, Vector128.Create(0.5f));
         Vector128<int> code = Sse2.IsSupported ? Sse2.ConvertToVector128Int32WithTruncation(rounded) : Vector128.ConvertToInt32(rounded);
         Vector128<float> decoded = Vector128.ConvertToSingle(code) * step;
         Vector128<int> distance = decoded.AsInt32() - values.AsInt32() + Vector128<int>.One;
-        return (code.AsUInt32(), distance.AsUInt32());
+        return (code.AsSingle(), distance.AsSingle());
     }
 
     private static float MaxOfLanes(Vector128<float> x) => MathF.Max(MathF.Max(x[0], x[1]), MathF.Max(x[2], x[3]));
