@@ -215,6 +215,9 @@ public static class PerceptronLearner
     {
         bool patternMode = batchSize == 1;
         double runningLoss = 0;
+        // The previous pass's weights stay as they are through this pass.
+        ReadOnlySpan<float> previousWeights = scoredPass is not null ? scoredPass.Weights : default;
+        float previousBias = scoredPass?.Bias ?? 0;
         for (int start = 0; start < order.Length; start += batchSize)
         {
             if (!patternMode)
@@ -233,7 +236,7 @@ public static class PerceptronLearner
                 float score;
                 if (scoredPass is not null)
                 {
-                    (score, float previousScore) = rows.Score2(weights, bias, scoredPass.Weights, scoredPass.Bias, row);
+                    (score, float previousScore) = rows.Score2(weights, bias, previousWeights, previousBias, row);
                     scoredPass.Record(row, labels[row], previousScore);
                 }
                 else

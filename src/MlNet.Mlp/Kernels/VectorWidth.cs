@@ -192,7 +192,6 @@ internal readonly struct Width512 : IVectorWidth<Vector512<float>>
         Vector512<float> halves = quarters + Avx512F.Shuffle4x128(quarters, quarters, 0b10_11_00_01);
         return (halves + Avx512F.Shuffle4x128(halves, halves, 0b01_00_11_10)).ToScalar();
     }
-
 }
 
 /// <summary>AVX2 (and any 256-bit SIMD): 8 floats.</summary>
@@ -283,7 +282,6 @@ internal readonly struct Width256 : IVectorWidth<Vector256<float>>
         Vector256<float> halves = pairs + Avx.Permute(pairs, 0b01_00_11_10);
         return halves.ToScalar() + halves.GetUpper().ToScalar();
     }
-
 }
 
 /// <summary>SSE, NEON (any 128-bit SIMD): 4 floats.</summary>

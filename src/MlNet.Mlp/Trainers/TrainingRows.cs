@@ -174,7 +174,6 @@ internal sealed class TrainingRows : IDisposable
             if (!sink.TryAdd(cursor.Features, rows))
             {
                 step = sink is QuantizedRowSink quantized ? quantized.RetryStep : 0;
-                (sink as QuantizedRowSink)?.ReturnCodes();
                 return null;
             }
             sparseBufferRows += cursor.Features.IsDense ? 0 : 1;

@@ -17,7 +17,8 @@ internal abstract class FeatureRowSink
 {
     /// <summary>
     /// Stores <paramref name="row"/> as row number <paramref name="index"/> (rows arrive in order, each index below
-    /// the room given). False when this sink cannot hold it: the pass then ends and the caller reads again otherwise.
+    /// the room given). False when this sink cannot hold it: the pass then ends (the sink has let go of what it held)
+    /// and the caller reads again otherwise.
     /// </summary>
     public abstract bool TryAdd(in VBuffer<float> row, int index);
 

@@ -13,8 +13,8 @@ namespace MlNet.Mlp.Trainers;
 /// step will do.
 /// </summary>
 /// <remarks>
-/// The codes come from <see cref="PooledCodes"/> and go back through <see cref="TrainingRows.Dispose"/> (or
-/// <see cref="ReturnCodes"/> when the pass ends early).
+/// The codes come from <see cref="PooledCodes"/> and go back through <see cref="TrainingRows.Dispose"/>, or here when
+/// the pass ends without building the matrix (a row that does not fit, or no row at all).
 /// </remarks>
 internal sealed class QuantizedRowSink(int featureCount, int rows, float step) : FeatureRowSink
 {
@@ -35,14 +35,19 @@ internal sealed class QuantizedRowSink(int featureCount, int rows, float step) :
         if (Step == 0)
             Step = FirstStep(values);
         Span<byte> rowCodes = _codes is not null ? _codes.AsSpan(index * featureCount, featureCount) : new byte[featureCount];
-        bool fits = Step > 0
-            ? QuantizedVector.TryEncode(values, Step, rowCodes)
-            : AllPositiveZeros(values);
-        if (Step == 0)
-            rowCodes.Clear(); // no step yet, so all zeros; a pooled array holds whatever its last user left there
+        bool fits;
+        if (Step > 0)
+            fits = QuantizedVector.TryEncode(values, Step, rowCodes);
+        else
+        {
+            // No step yet, so the codes are all 0; a pooled array holds whatever its last user left there.
+            fits = AllPositiveZeros(values);
+            rowCodes.Clear();
+        }
         if (!fits)
         {
             RetryStep = FinerStep(values, Step, rowCodes);
+            ReturnCodes(); // the pass ends here
             return false;
         }
         if (_codes is null)
@@ -76,8 +81,7 @@ internal sealed class QuantizedRowSink(int featureCount, int rows, float step) :
         return new([], null, new QuantizedRowMatrix(featureCount, rows, _codes, Step > 0 ? Step : 1f));
     }
 
-    /// <summary>Gives the codes back to the pool, for a pass that ends without building the matrix.</summary>
-    public void ReturnCodes()
+    private void ReturnCodes()
     {
         if (_codes is not null)
             PooledCodes.Return(_codes);
