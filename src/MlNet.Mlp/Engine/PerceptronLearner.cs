@@ -345,6 +345,8 @@ public static class PerceptronLearner
         /// Pattern mode: makes the current step's update, <paramref name="step"/>·x of row <paramref name="row"/>, to
         /// <paramref name="weights"/> and to the sum kept here, in one pass over the row.
         /// </summary>
+        /// <remarks>Inlined into the pass loop, as <see cref="IPerceptronRows"/>' operations are.</remarks>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void AddRowUpdate<TRows>(TRows rows, int row, float step, Span<float> weights) where TRows : struct, IPerceptronRows
         {
             rows.AddScaled2(row, step, weights, step * _completedSteps, _weightedUpdates.Span);
@@ -384,10 +386,13 @@ public static class PerceptronLearner
 
         public float Bias { get; set; }
 
+        // This and Record run once a row: inlined into the pass loop, as IPerceptronRows' operations are.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Score<TRows>(TRows rows, int row, float label) where TRows : struct, IPerceptronRows =>
             Record(row, label, rows.Score(Weights, Bias, row));
 
         /// <summary>Records the error of row <paramref name="row"/>, given its score W·x + b under these weights.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Record(int row, float label, float score) => _errors[row] = label - Sign(score);
 
         public double Loss(float[]? exampleWeights) => WeightedSquaredErrors(_errors, exampleWeights);

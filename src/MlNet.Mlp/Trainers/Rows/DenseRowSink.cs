@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Data;
 
 namespace MlNet.Mlp.Trainers;
@@ -15,6 +16,7 @@ internal sealed class DenseRowSink : FeatureRowSink
         PageFaultAhead.Start(_values);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryAdd(in VBuffer<float> row, int index)
     {
         row.CopyTo(_values.AsSpan(index * _featureCount, _featureCount));

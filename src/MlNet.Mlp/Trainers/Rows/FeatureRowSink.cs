@@ -20,6 +20,10 @@ internal abstract class FeatureRowSink
     /// the room given). False when this sink cannot hold it: the pass then ends (the sink has let go of what it held)
     /// and the caller reads again otherwise.
     /// </summary>
+    /// <remarks>
+    /// Implementations are compiled fully optimised from their first call. A process may call Fit only a few times, and
+    /// tiered compilation would run this once-a-row code unoptimised through about its first ten Fits.
+    /// </remarks>
     public abstract bool TryAdd(in VBuffer<float> row, int index);
 
     /// <summary>Makes room for <paramref name="rows"/> rows, keeping those stored.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Internal.Utilities;
@@ -37,12 +38,14 @@ internal abstract class LabelReader
     /// Writes the current row's label into the first <see cref="Width"/> values of <paramref name="destination"/>;
     /// false when a value is NaN or infinite (a missing label, which ML.NET's trainers skip).
     /// </summary>
+    /// <remarks>Compiled fully optimised from the first call, as <see cref="FeatureRowSink.TryAdd"/> is, and for the same reason.</remarks>
     public abstract bool TryRead(Span<float> destination);
 
     private sealed class Scalar(ValueGetter<float> getter) : LabelReader(1)
     {
         private float _value;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool TryRead(Span<float> destination)
         {
             getter(ref _value);
@@ -55,6 +58,7 @@ internal abstract class LabelReader
     {
         private VBuffer<float> _value;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool TryRead(Span<float> destination)
         {
             getter(ref _value);
@@ -68,6 +72,7 @@ internal abstract class LabelReader
     {
         private VBuffer<bool> _value;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool TryRead(Span<float> destination)
         {
             getter(ref _value);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 
@@ -29,6 +30,8 @@ internal sealed class LabeledRowCursor : FeatureFloatVectorCursor
 
     public long BadLabelCount { get; private set; }
 
+    // Once a row, in a Fit a process may call only once: see FeatureRowSink.TryAdd.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Accept()
     {
         if (!_label.TryRead(_labelValues))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.ML.Data;
 using MlNet.Mlp.Engine;
@@ -29,6 +30,7 @@ internal sealed class QuantizedRowSink(int featureCount, int rows, float step) :
     /// <summary>After a row did not fit: a finer step worth another pass, or 0.</summary>
     public float RetryStep { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryAdd(in VBuffer<float> row, int index)
     {
         ReadOnlySpan<float> values = row.IsDense ? row.GetValues() : DenseCopy(row);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Data;
 using Microsoft.ML.Internal.Utilities;
 using MlNet.Mlp.Engine;
@@ -16,6 +17,7 @@ internal sealed class SparseRowSink(int featureCount, int rows, long expectedVal
     private float[] _values = new float[(int)Math.Min(Math.Max(16, expectedValues), Array.MaxLength)];
     private int _rows;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryAdd(in VBuffer<float> row, int index)
     {
         ReadOnlySpan<float> values = row.GetValues();
