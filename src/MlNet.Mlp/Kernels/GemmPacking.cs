@@ -134,6 +134,9 @@ internal static unsafe class GemmPacking
     /// Lane-contiguous source, the last, partial panel: <paramref name="lanes"/> &lt; width floats per depth step,
     /// zero-padded.
     /// </summary>
+    /// <remarks>Fully optimised from the first call, as the full panels' packing is: at tier 0 this scalar loop was
+    /// 2% of a fresh process's first seven small-table Fits.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackPanelCopying(float* source, int stride, int lanes, int depth, int width, float* panel)
     {
         for (int p = 0; p < depth; p++)
