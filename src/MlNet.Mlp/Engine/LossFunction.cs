@@ -125,8 +125,8 @@ internal static class LossFunctions
     /// <see cref="Evaluate"/> on the calling thread, in one pass that sums as it goes (the same additions in the same
     /// order), then the gradient's scaling: a small batch spares the row buffer and the weight pass.
     /// </summary>
-    // This and ExampleLoss run every batch, from a process's first: fully optimised from the first call, where tier 0
-    // made them 1.5% of the first seven small-table Fits.
+    // This and ExampleLoss run every batch from a process's first one, so they are compiled fully optimised at the
+    // first call: at tier 0 they were 1.5% of a fresh process's first seven small-table Fits.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double WeightedLoss, double WeightSum) EvaluateSerially(LossFunction loss, Activation outputActivation,
         ReadOnlySpan<float> logits, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, ReadOnlySpan<float> exampleWeights,
