@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNet.Mlp.Engine;
 
 /// <summary>Seeded initial weights matched to the layer's activation; biases start at 0.</summary>
@@ -9,6 +11,11 @@ internal static class WeightInitialization
     /// ReLU zeroing half the units). Matches Keras's glorot_uniform / he_uniform; scikit-learn uses √(2/(in+out))
     /// for logistic units instead.
     /// </summary>
+    /// <remarks>
+    /// Optimised at its first call: a 784×256 layer's loop otherwise ran at tier 0 until an on-stack replacement
+    /// compiled it: about 8 ms of JIT in a fresh process's first Fit, where compiling it optimised at once takes under 1 ms.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DenseLayer CreateLayer(int inputCount, int outputCount, Activation activation, DeterministicRandom random)
     {
         double range = activation == Activation.Relu

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -123,6 +124,12 @@ internal sealed class TrainingRows : IDisposable
     /// <paramref name="step"/> then set to a finer step worth another attempt, or to 0. A step of 0 on entry is taken
     /// from the first row that has a value above 0.
     /// </summary>
+    /// <remarks>
+    /// Optimised at its first call: at tier 0 its row loop soon asked for an on-stack replacement, and that compile,
+    /// with the call sites' profile to act on, took 50–80 ms of a fresh process's first Fit on Fashion-MNIST's 60,000
+    /// rows, where compiling it optimised at once takes 5–7 ms.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TrainingRows? ReadPass(IHost host, IChannel channel, RoleMappedData data, int featureCount, int capacity,
         bool allowSparse, bool quantize, ref float step)
     {
