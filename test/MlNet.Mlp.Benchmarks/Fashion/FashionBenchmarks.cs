@@ -38,7 +38,7 @@ public static class FashionBenchmarks
         };
         var clock = Stopwatch.StartNew();
         if (Environment.GetEnvironmentVariable("MLP_LOG") is not null)
-            Console.Error.WriteLine($"{logClock.Elapsed.TotalSeconds:F3} Fit starts");
+            Console.Error.WriteLine($"{logClock.Elapsed.TotalSeconds:F3} Fit starts [JIT so far {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F3} s, {System.Runtime.JitInfo.GetCompiledMethodCount()} methods]");
         var model = mlContext.MulticlassClassification.Trainers.Mlp(options).Fit(FashionMnistDataView.Multiclass(train));
         double fitSeconds = clock.Elapsed.TotalSeconds;
         long peakBytes = ProcessMemory.PeakResidentBytes();
