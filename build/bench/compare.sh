@@ -14,8 +14,11 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
+# libopenblas0-pthread: without it Debian's libblas.so.3 is the reference BLAS, and the stock PyTorch and
+# scikit-learn rows run several times slower than the peers the notes measured (numpy and PyTorch's dense products
+# go through libblas.so.3).
 missing=""
-for package in dataset-fashion-mnist python3-torch python3-sklearn; do
+for package in dataset-fashion-mnist python3-torch python3-sklearn libopenblas0-pthread; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
 done
 if [ -n "$missing" ]; then

@@ -8,8 +8,10 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
+# libopenblas0-pthread: scikit-learn's MLP multiplies through libblas.so.3, which is otherwise the reference BLAS,
+# several times slower than the peer the notes measured.
 missing=""
-for package in dataset-fashion-mnist python3-sklearn; do
+for package in dataset-fashion-mnist python3-sklearn libopenblas0-pthread; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
 done
 if [ -n "$missing" ]; then
