@@ -134,20 +134,28 @@ class Table:
         self.path = path
         self.paths.append(path)
 
-    def add(self, what, value, unit, ratio=None, peer=None, fmt="{:.3f}"):
+    def add(self, what, value, unit, ratios=None, peer=None, fmt="{:.3f}"):
+        """ratios: the same-run ratios of every repetition; the cell shows their median and, on a noisy shared
+        machine as telling, their range."""
         if what not in self.cells:
             self.order.append(what)
             self.cells[what] = {}
         self.cells[what][self.path] = (fmt.format(value) + (" " + unit if unit else ""),
-                                       "" if ratio is None else f"{ratio:.2f}× {peer}")
+                                       "" if ratios is None else f"{statistics.median(ratios):.2f}× {peer}{spread(ratios)}")
 
     def markdown(self):
-        header = "| figure | " + " | ".join(f"{p}: median | {p}: ratio (median of same-run ratios)" for p in self.paths) + " |"
+        header = "| figure | " + " | ".join(f"{p}: median | {p}: ratio (median of same-run ratios [lowest–highest])" for p in self.paths) + " |"
         lines = [header, "|---|" + "---|---|" * len(self.paths)]
         for what in self.order:
             cells = [self.cells[what].get(p, ("", "")) for p in self.paths]
             lines.append(f"| {what} | " + " | ".join(f"{value} | {ratio}" for value, ratio in cells) + " |")
         return "\n".join(lines)
+
+
+def spread(values):
+    """" [lowest–highest]" of more than one value, else nothing."""
+    values = list(values)
+    return f" [{min(values):.2f}–{max(values):.2f}]" if len(values) > 1 else ""
 
 
 def median_of(runs, figure):
@@ -159,11 +167,11 @@ def mlp_rows(table, repetitions, accuracy_runs, peer_accuracy_runs):
     runs = {name: [rep[name] for rep in repetitions] for name in names}
     table.add("MLP s/epoch, ours (Fit / epochs)", median_of(runs["ours"], per_epoch), "s")
     for peer in names[1:]:
-        ratio = statistics.median(per_epoch(rep["ours"]) / per_epoch(rep[peer]) for rep in repetitions)
+        ratio = [per_epoch(rep["ours"]) / per_epoch(rep[peer]) for rep in repetitions]
         target = " (target ≤ 0.4)" if peer == "torch+oneDNN" else ""
         table.add(f"MLP s/epoch, {peer} (Fit / epochs)", median_of(runs[peer], per_epoch), "s", ratio, f"ours/{peer}{target}")
     table.add("MLP s/epoch, ours (median of report's per-epoch times)", median_of(runs["ours"], median_epoch), "s")
-    ratio = statistics.median(median_epoch(rep["ours"]) / median_epoch(rep["torch+oneDNN"]) for rep in repetitions)
+    ratio = [median_epoch(rep["ours"]) / median_epoch(rep["torch+oneDNN"]) for rep in repetitions]
     table.add("MLP s/epoch, torch+oneDNN (median per-epoch)", median_of(runs["torch+oneDNN"], median_epoch), "s",
               ratio, "ours/torch+oneDNN")
     for name, epochs in (("ours", OUR_EPOCHS), ("torch", TORCH_EPOCHS), ("torch+oneDNN", TORCH_EPOCHS), ("sklearn", SKLEARN_EPOCHS)):
@@ -172,7 +180,7 @@ def mlp_rows(table, repetitions, accuracy_runs, peer_accuracy_runs):
         table.add("MLP scoring of the 10,000 test rows one at a time, first pass after Fit, ours (ML.NET Transform)",
                   median_of(runs["ours"], lambda r: r["score_s"]), "s")
         for peer in ("torch", "torch+oneDNN"):
-            ratio = statistics.median(rep["ours"]["score_s"] / rep[peer]["score_s"] for rep in repetitions)
+            ratio = [rep["ours"]["score_s"] / rep[peer]["score_s"] for rep in repetitions]
             table.add(f"MLP scoring of the 10,000 test rows one at a time, {peer} (model(row) under no_grad)",
                       median_of(runs[peer], lambda r: r["score_s"]), "s", ratio, f"ours/{peer}")
     # The seeds' own accuracies go in the value cell, so that each path's figures share one row.
@@ -192,7 +200,7 @@ def mlp_rows(table, repetitions, accuracy_runs, peer_accuracy_runs):
     table.add("(peak − baseline) / float copy, ours (target ≤ 1.5; includes the harness's 0.25× of IDX bytes)",
               median_of(mine, lambda r: (r["peak_bytes"] - r["baseline_bytes"]) / copy), "", fmt="{:.2f}")
     for peer in names[1:]:
-        ratio = statistics.median(rep["ours"]["peak_bytes"] / rep[peer]["peak_bytes"] for rep in repetitions)
+        ratio = [rep["ours"]["peak_bytes"] / rep[peer]["peak_bytes"] for rep in repetitions]
         table.add(f"MLP peak working set, {peer} (ru_maxrss)", median_of(runs[peer], lambda r: r["peak_bytes"]) / 2**20,
                   "MiB", ratio, f"ours/{peer}", fmt="{:.0f}")
 
@@ -210,13 +218,13 @@ def perceptron_rows(table, ours_runs, sklearn_runs):
                       median_of(mine, lambda r: r[figure]), "s")
             for peer, title in (("averaged", "AveragedPerceptron"), ("averaged-cached", "AveragedPerceptron over Data.Cache")):
                 # The trainers alternate within one process: pair them by position.
-                ratio = statistics.median(m[figure] / a[figure] for m, a in zip(mine, by_trainer[peer]))
+                ratio = [m[figure] / a[figure] for m, a in zip(mine, by_trainer[peer])]
                 table.add(f"Perceptron Fit {label} time, ML.NET {title} ({source_title})",
                           median_of(by_trainer[peer], lambda r: r[figure]), "s", ratio, f"ours/{peer} (target ≤ 0.5)")
         if source == "stream":
             sklearn_seconds = median_of(sklearn_runs, lambda r: r["fit_s"])
             table.add("Perceptron Fit wall time, sklearn Perceptron", sklearn_seconds, "s",
-                      median_of(mine, lambda r: r["fit_s"]) / sklearn_seconds, "ours/sklearn (medians of separate processes)")
+                      [median_of(mine, lambda r: r["fit_s"]) / sklearn_seconds], "ours/sklearn (medians of separate processes)")
             for name, runs in (("ours", mine), ("ML.NET AveragedPerceptron", by_trainer["averaged"]),
                                ("ML.NET AveragedPerceptron over Data.Cache", by_trainer["averaged-cached"]), ("sklearn", sklearn_runs)):
                 table.add(f"Perceptron test accuracy, {name}", median_of(runs, lambda r: r["accuracy"]), "")
@@ -228,14 +236,14 @@ def gemm_rows(table, sessions):
             key = (shape, threads)
             mine = statistics.median(s[0][key] for s in sessions)
             theirs = statistics.median(s[1][key] for s in sessions)
-            ratio = statistics.median(s[0][key] / s[1][key] for s in sessions)
+            ratio = [s[0][key] / s[1][key] for s in sessions]
             table.add(f"GEMM {label}, {threads} thread(s), ours", mine, "GFLOP/s", fmt="{:.1f}")
             table.add(f"GEMM {label}, {threads} thread(s), oneDNN", theirs, "GFLOP/s", ratio, "ours/oneDNN (target ≥ 0.9)", fmt="{:.1f}")
     for shape, label in GEMM_SHAPES:
         for side, name in ((0, "ours"), (1, "oneDNN")):
-            speedup = statistics.median(s[side][(shape, 2)] / s[side][(shape, 1)] for s in sessions)
+            speedups = [s[side][(shape, 2)] / s[side][(shape, 1)] for s in sessions]
             target = " (target ≥ 1.7 on the batch-128 shapes)" if side == 0 and "2048" not in label else ""
-            table.add(f"GEMM {label}, 2 threads ÷ 1 thread, {name}{target}", speedup, "×", fmt="{:.2f}")
+            table.add(f"GEMM {label}, 2 threads ÷ 1 thread, {name}{target}", statistics.median(speedups), "×" + spread(speedups), fmt="{:.2f}")
 
 
 def profile_rows(table, profiles):
@@ -245,7 +253,7 @@ def profile_rows(table, profiles):
         table.add(f"engine epoch, 784-256-10 batch 128, {threads} thread(s) (epoch-profile)",
                   median_of(runs, lambda r: r["epoch_s"]), "s")
         table.add(f"its matrix products alone, {threads} thread(s)", median_of(runs, lambda r: r["gemm_s"]), "s",
-                  statistics.median(r["epoch_over_gemm"] for r in runs), "epoch/products (target ≤ 1.5)")
+                  [r["epoch_over_gemm"] for r in runs], "epoch/products (target ≤ 1.5)")
 
 
 def command_output(command):
