@@ -167,22 +167,22 @@ def mlp_rows(table, repetitions, accuracy_runs, peer_accuracy_runs):
     runs = {name: [rep[name] for rep in repetitions] for name in names}
     table.add("MLP s/epoch, ours (Fit / epochs)", median_of(runs["ours"], per_epoch), "s")
     for peer in names[1:]:
-        ratio = [per_epoch(rep["ours"]) / per_epoch(rep[peer]) for rep in repetitions]
+        ratios = [per_epoch(rep["ours"]) / per_epoch(rep[peer]) for rep in repetitions]
         target = " (target ≤ 0.4)" if peer == "torch+oneDNN" else ""
-        table.add(f"MLP s/epoch, {peer} (Fit / epochs)", median_of(runs[peer], per_epoch), "s", ratio, f"ours/{peer}{target}")
+        table.add(f"MLP s/epoch, {peer} (Fit / epochs)", median_of(runs[peer], per_epoch), "s", ratios, f"ours/{peer}{target}")
     table.add("MLP s/epoch, ours (median of report's per-epoch times)", median_of(runs["ours"], median_epoch), "s")
-    ratio = [median_epoch(rep["ours"]) / median_epoch(rep["torch+oneDNN"]) for rep in repetitions]
+    ratios = [median_epoch(rep["ours"]) / median_epoch(rep["torch+oneDNN"]) for rep in repetitions]
     table.add("MLP s/epoch, torch+oneDNN (median per-epoch)", median_of(runs["torch+oneDNN"], median_epoch), "s",
-              ratio, "ours/torch+oneDNN")
+              ratios, "ours/torch+oneDNN")
     for name, epochs in (("ours", OUR_EPOCHS), ("torch", TORCH_EPOCHS), ("torch+oneDNN", TORCH_EPOCHS), ("sklearn", SKLEARN_EPOCHS)):
         table.add(f"MLP test accuracy after {epochs} epoch(s), {name}", median_of(runs[name], lambda r: r["accuracy"]), "")
     if all("score_s" in rep[name] for rep in repetitions for name in ("ours", "torch", "torch+oneDNN")):
         table.add("MLP scoring of the 10,000 test rows one at a time, first pass after Fit, ours (ML.NET Transform)",
                   median_of(runs["ours"], lambda r: r["score_s"]), "s")
         for peer in ("torch", "torch+oneDNN"):
-            ratio = [rep["ours"]["score_s"] / rep[peer]["score_s"] for rep in repetitions]
+            ratios = [rep["ours"]["score_s"] / rep[peer]["score_s"] for rep in repetitions]
             table.add(f"MLP scoring of the 10,000 test rows one at a time, {peer} (model(row) under no_grad)",
-                      median_of(runs[peer], lambda r: r["score_s"]), "s", ratio, f"ours/{peer}")
+                      median_of(runs[peer], lambda r: r["score_s"]), "s", ratios, f"ours/{peer}")
     # The seeds' own accuracies go in the value cell, so that each path's figures share one row.
     if accuracy_runs:
         accuracies = [run["accuracy"] for run in accuracy_runs]
@@ -200,9 +200,9 @@ def mlp_rows(table, repetitions, accuracy_runs, peer_accuracy_runs):
     table.add("(peak − baseline) / float copy, ours (target ≤ 1.5; includes the harness's 0.25× of IDX bytes)",
               median_of(mine, lambda r: (r["peak_bytes"] - r["baseline_bytes"]) / copy), "", fmt="{:.2f}")
     for peer in names[1:]:
-        ratio = [rep["ours"]["peak_bytes"] / rep[peer]["peak_bytes"] for rep in repetitions]
+        ratios = [rep["ours"]["peak_bytes"] / rep[peer]["peak_bytes"] for rep in repetitions]
         table.add(f"MLP peak working set, {peer} (ru_maxrss)", median_of(runs[peer], lambda r: r["peak_bytes"]) / 2**20,
-                  "MiB", ratio, f"ours/{peer}", fmt="{:.0f}")
+                  "MiB", ratios, f"ours/{peer}", fmt="{:.0f}")
 
 
 def perceptron_rows(table, ours_runs, sklearn_runs):
@@ -218,9 +218,9 @@ def perceptron_rows(table, ours_runs, sklearn_runs):
                       median_of(mine, lambda r: r[figure]), "s")
             for peer, title in (("averaged", "AveragedPerceptron"), ("averaged-cached", "AveragedPerceptron over Data.Cache")):
                 # The trainers alternate within one process: pair them by position.
-                ratio = [m[figure] / a[figure] for m, a in zip(mine, by_trainer[peer])]
+                ratios = [m[figure] / a[figure] for m, a in zip(mine, by_trainer[peer])]
                 table.add(f"Perceptron Fit {label} time, ML.NET {title} ({source_title})",
-                          median_of(by_trainer[peer], lambda r: r[figure]), "s", ratio, f"ours/{peer} (target ≤ 0.5)")
+                          median_of(by_trainer[peer], lambda r: r[figure]), "s", ratios, f"ours/{peer} (target ≤ 0.5)")
         if source == "stream":
             sklearn_seconds = median_of(sklearn_runs, lambda r: r["fit_s"])
             table.add("Perceptron Fit wall time, sklearn Perceptron", sklearn_seconds, "s",
@@ -236,9 +236,9 @@ def gemm_rows(table, sessions):
             key = (shape, threads)
             mine = statistics.median(s[0][key] for s in sessions)
             theirs = statistics.median(s[1][key] for s in sessions)
-            ratio = [s[0][key] / s[1][key] for s in sessions]
+            ratios = [s[0][key] / s[1][key] for s in sessions]
             table.add(f"GEMM {label}, {threads} thread(s), ours", mine, "GFLOP/s", fmt="{:.1f}")
-            table.add(f"GEMM {label}, {threads} thread(s), oneDNN", theirs, "GFLOP/s", ratio, "ours/oneDNN (target ≥ 0.9)", fmt="{:.1f}")
+            table.add(f"GEMM {label}, {threads} thread(s), oneDNN", theirs, "GFLOP/s", ratios, "ours/oneDNN (target ≥ 0.9)", fmt="{:.1f}")
     for shape, label in GEMM_SHAPES:
         for side, name in ((0, "ours"), (1, "oneDNN")):
             speedups = [s[side][(shape, 2)] / s[side][(shape, 1)] for s in sessions]
