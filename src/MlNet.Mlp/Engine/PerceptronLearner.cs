@@ -30,8 +30,10 @@ public sealed record PerceptronResult(float[] Weights, float Bias, double[] Loss
 /// </summary>
 /// <remarks>
 /// sign(s) is +1 for s &gt; 0 and −1 otherwise, so that a zero score predicts the negative class exactly as ML.NET's
-/// binary scorer does (PredictedLabel = Score &gt; 0). An example weight ω multiplies both the update and the loss.
-/// The loss after a pass is Σ ω(Y − y)² over the whole training set with the weights the pass ended with. On data
+/// binary scorer does (PredictedLabel = Score &gt; 0). Training, though, counts a row on the boundary (s = 0) as a
+/// mistake whatever its label (<see cref="TrainingError"/>). An example weight ω multiplies both the update and the
+/// loss. The loss after a pass is Σ ω(Y − y)² over the whole training set with the weights the pass ended with, y as
+/// training counts it. On data
 /// that is not linearly separable the weights keep moving from pass to pass; with <c>KeepBestWeights</c> the weights
 /// of the pass with the lowest loss are returned (Gallant's "pocket" perceptron), otherwise those of the last pass.
 /// With <c>AverageWeights</c> the weights a pass "ends with" are the average of the weights after every update step
@@ -146,8 +148,8 @@ public static class PerceptronLearner
         // weights of that later pass are discarded, so the result is the same as stopping at once.
         var previousPass = new PassEnd(featureCount, rowCount);
         // With averaging, the latest weights are scored as well. On separable data they reach the threshold while
-        // their average, which still carries the early passes, can sit a hair on the wrong side of a point that the
-        // solution only touches (AND with inputs in {0, 1}, where sign(0) = −1). Training has then converged, and
+        // their average, which still carries the early passes, can sit on a point that the solution passes close to
+        // (AND with inputs in {0, 1}), or a hair on its wrong side. Training has then converged, and
         // it is the latest weights that meet the threshold, so they are the ones recorded. For the default threshold
         // of 0 no scoring is needed: the weights a pass ends with make no mistake exactly when the next pass makes
         // none (a mistake on a row of weight 0 changes nothing), i.e. when the next pass's running loss is 0.
@@ -201,6 +203,19 @@ public static class PerceptronLearner
     public static float Sign(float score) => score > 0 ? 1f : -1f;
 
     /// <summary>
+    /// Y − y as training counts it, for a row of label Y (±1) and score s = W·X + b: 0 when the row is strictly on its
+    /// own side (Y·s &gt; 0), else 2Y. A row on the boundary is a mistake for either label, as in the perceptron
+    /// criterion max(0, −Y·s), whose subgradient there is −Y·X.
+    /// </summary>
+    /// <remarks>
+    /// Taking y = sign(0) = −1 there, as the model predicts, would leave a negative row resting on the boundary
+    /// without an update. On 0/1 and one-hot features scores of exactly 0 are common: a category that is mostly
+    /// negative then sits at 0, every positive row of it lifts it and no negative row lowers it below 0, and the
+    /// averaged weights score the category positive (0.52–0.62 accuracy where the Bayes rule gives 0.9).
+    /// </remarks>
+    public static float TrainingError(float label, float score) => label * score > 0 ? 0f : label + label;
+
+    /// <summary>
     /// One pass over the rows in <paramref name="order"/>. In pattern mode (batch size 1) each update lands at
     /// once; in batch mode the updates of a batch are summed against fixed weights and land at its end. With
     /// <paramref name="scoredPass"/>, every row is also scored against the weights the previous pass ended with (and
@@ -242,7 +257,7 @@ public static class PerceptronLearner
                 else
                     score = rows.Score(weights, bias, row);
                 scoredLatest?.Score(rows, row, labels[row]);
-                float error = labels[row] - Sign(score);
+                float error = TrainingError(labels[row], score);
                 if (error != 0)
                 {
                     float exampleWeight = exampleWeights?[row] ?? 1f;
@@ -303,7 +318,7 @@ public static class PerceptronLearner
         {
             if (checkAlive is not null && row % CheckAliveInterval == 0)
                 checkAlive();
-            float error = labels[row] - Sign(rows.Score(weights, bias, row));
+            float error = TrainingError(labels[row], rows.Score(weights, bias, row));
             loss += WeightedSquaredError(error, exampleWeights?[row] ?? 1f);
         }
         return loss;
@@ -393,7 +408,7 @@ public static class PerceptronLearner
 
         /// <summary>Records the error of row <paramref name="row"/>, given its score W·x + b under these weights.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Record(int row, float label, float score) => _errors[row] = label - Sign(score);
+        public void Record(int row, float label, float score) => _errors[row] = TrainingError(label, score);
 
         public double Loss(float[]? exampleWeights) => WeightedSquaredErrors(_errors, exampleWeights);
     }

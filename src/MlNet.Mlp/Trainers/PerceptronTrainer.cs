@@ -11,7 +11,9 @@ namespace MlNet.Mlp;
 /// <summary>
 /// Trains the classic perceptron of the course notes for binary classification: y = sign(W·X + b), updated with
 /// W ← W + η(Y − y)X in pattern mode (one example at a time) or batch mode. By default the model holds the average
-/// of the weights over every update step (<see cref="Options.AverageWeights"/>).
+/// of the weights over every update step (<see cref="Options.AverageWeights"/>). In training a row on the boundary
+/// (W·X + b = 0) counts as a mistake whatever its label, as in the perceptron criterion; the model predicts the
+/// negative class there.
 /// </summary>
 /// <remarks>
 /// <para>Create it with <c>mlContext.BinaryClassification.Trainers.Perceptron(...)</c>.</para>
@@ -61,8 +63,8 @@ public sealed class PerceptronTrainer
 
         /// <summary>
         /// Training stops when the total loss Σ ω(Y − y)² of a pass's weights (averaged ones with
-        /// <see cref="AverageWeights"/>) is at or below this. Default 0 (stop when they make no mistake on the
-        /// training set). Range: ≥ 0 and finite.
+        /// <see cref="AverageWeights"/>) is at or below this, a row on the boundary counting as a mistake (Y − y = 2Y).
+        /// Default 0 (stop when they put every training row strictly on its side). Range: ≥ 0 and finite.
         /// </summary>
         public double LossThreshold;
 

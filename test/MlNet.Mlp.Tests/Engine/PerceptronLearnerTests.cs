@@ -56,6 +56,50 @@ public class PerceptronLearnerTests
         Assert.Equal(lossThreshold > 0, actual.LossPerIteration.Length < settings.NumberOfIterations);
     }
 
+    /// <summary>
+    /// One-hot rows of three categories: the first only positive, the last only negative, the middle one negative four
+    /// times in five. On such rows scores of exactly 0 are common, and the averaged perceptron must still give each
+    /// category its majority label, whichever label that is: a row on the boundary has to count as a mistake for
+    /// either label, or the middle category, resting at 0 and pushed up by each positive, averages to positive.
+    /// </summary>
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(0, true)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    public void The_averaged_perceptron_gives_each_category_of_one_hot_rows_its_majority_label(int seed, bool flipLabels)
+    {
+        const int rows = 300, categories = 3;
+        var random = new Random(seed);
+        float[] features = new float[rows * categories];
+        float[] labels = new float[rows];
+        int[] positives = new int[categories], counts = new int[categories];
+        for (int row = 0; row < rows; row++)
+        {
+            bool positive = random.NextDouble() < 0.5;
+            int category = positive ? (random.NextDouble() < 0.8 ? 0 : 1) : (random.NextDouble() < 0.8 ? 1 : 2);
+            features[row * categories + category] = 1;
+            labels[row] = positive != flipLabels ? 1f : -1f;
+            counts[category]++;
+            positives[category] += labels[row] > 0 ? 1 : 0;
+        }
+        var settings = new PerceptronLearnerSettings(1f, 100, BatchSize: 1, Shuffle: true, LossThreshold: 0,
+            InitialWeightsDiameter: 0, Seed: seed, KeepBestWeights: false, AverageWeights: true);
+
+        PerceptronResult result = PerceptronLearner.Train(settings, features, categories, rows, labels, null, null, 0f);
+
+        for (int category = 0; category < categories; category++)
+        {
+            float majority = 2 * positives[category] > counts[category] ? 1f : -1f;
+            Assert.True(PerceptronLearner.Sign(result.Weights[category] + result.Bias) == majority,
+                $"category {category}: {positives[category]} of {counts[category]} rows positive, score {result.Weights[category] + result.Bias}");
+        }
+    }
+
     [Theory]
     [InlineData(1, false, false)]
     [InlineData(1, true, false)]
@@ -270,8 +314,13 @@ public class PerceptronLearnerTests
             stepBiasSum += bias;
             steps++;
         }
-        float Error(int row, float[] w, float b) =>
-            labels[row] - PerceptronLearner.Sign(TensorPrimitives.Dot(w, features.AsSpan(row * featureCount, featureCount)) + b);
+        // A row on the boundary (score 0) is a mistake for either label.
+        float Error(int row, float[] w, float b)
+        {
+            float score = TensorPrimitives.Dot(w, features.AsSpan(row * featureCount, featureCount)) + b;
+            float y = score > 0 ? 1f : score < 0 ? -1f : -labels[row];
+            return labels[row] - y;
+        }
         for (int iteration = 1; iteration <= settings.NumberOfIterations && !converged; iteration++)
         {
             random.Shuffle(order);
