@@ -11,7 +11,13 @@ internal sealed record LabelStandardization(float[] Means, float[] Scales)
 {
     public static LabelStandardization None { get; } = new([], []);
 
-    /// <summary>Mean and standard deviation of each label entry over the training rows (scale 1 for a constant entry).</summary>
+    /// <summary>
+    /// How far below a label entry's mean, as a fraction of its size, the standard deviation counts as constant:
+    /// 2⁻²⁰, a few units in the last place of a float.
+    /// </summary>
+    public const double ConstantRelativeSpread = 1.0 / (1 << 20);
+
+    /// <summary>Mean and scale (<see cref="ScaleFor"/>) of each label entry over the training rows.</summary>
     public static LabelStandardization Fit(TrainingRows data)
     {
         int width = data.LabelWidth;
@@ -30,9 +36,30 @@ internal sealed record LabelStandardization(float[] Means, float[] Scales)
             }
             double standardDeviation = Math.Sqrt(sumOfSquares / data.RowCount);
             means[j] = (float)mean;
-            scales[j] = standardDeviation > 1e-12 && double.IsFinite(standardDeviation) ? (float)standardDeviation : 1f;
+            scales[j] = ScaleFor(mean, standardDeviation);
         }
         return new(means, scales);
+    }
+
+    /// <summary>
+    /// The scale of a label entry: its standard deviation, however small, unless the entry is constant to float
+    /// precision (a deviation of at most <see cref="ConstantRelativeSpread"/> times the mean's size); then that
+    /// fraction of the mean's size, or 1 for an entry that is 0 in every row.
+    /// </summary>
+    /// <remarks>
+    /// A constant entry's targets are all 0, and what the network outputs for them, close to 0 but not 0, comes back
+    /// multiplied by the scale. With a scale of 1 a constant label of 10⁻⁶ was predicted as ±0.02, and labels whose
+    /// standard deviation was below an absolute 10⁻¹² (values near 10⁻¹³) were not standardised at all. With
+    /// 2⁻²⁰ of the mean the outputs land within a few units in the last place of the label.
+    /// </remarks>
+    public static float ScaleFor(double mean, double standardDeviation)
+    {
+        double constantSpread = Math.Abs(mean) * ConstantRelativeSpread;
+        float deviation = (float)standardDeviation;
+        if (standardDeviation > constantSpread && float.IsFinite(deviation) && float.IsNormal(deviation))
+            return deviation;
+        float constantScale = (float)constantSpread;
+        return float.IsNormal(constantScale) ? constantScale : 1f;
     }
 
     /// <summary>

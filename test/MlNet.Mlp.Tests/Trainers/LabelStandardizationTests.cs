@@ -19,4 +19,24 @@ public class LabelStandardizationTests
     [InlineData(3e38f, 1f, 3e38f, float.MaxValue)]
     public void Outputs_that_would_overflow_saturate_instead_of_becoming_infinite(float output, float scale, float mean, float expected) =>
         Assert.Equal(expected, LabelStandardization.ToLabelScale(output, scale, mean));
+
+    [Theory]
+    [InlineData(100.0, 15.0, 15f)]
+    [InlineData(3e-13, 1e-13, 1e-13f)]
+    [InlineData(-2e30, 4e29, 4e29f)]
+    [InlineData(0.0, 1e-20, 1e-20f)]
+    public void A_label_that_varies_is_scaled_by_its_standard_deviation_however_small(double mean, double deviation, float expected) =>
+        Assert.Equal(expected, LabelStandardization.ScaleFor(mean, deviation));
+
+    [Theory]
+    [InlineData(5.0, 0.0)]
+    [InlineData(1e-6, 0.0)]
+    [InlineData(-7.0, 0.0)]
+    [InlineData(1e6, 1e-3)]
+    public void A_label_constant_to_float_precision_is_scaled_by_a_sliver_of_its_size(double mean, double deviation) =>
+        Assert.Equal((float)(Math.Abs(mean) * LabelStandardization.ConstantRelativeSpread), LabelStandardization.ScaleFor(mean, deviation));
+
+    [Fact]
+    public void A_label_that_is_zero_in_every_row_keeps_scale_one() =>
+        Assert.Equal(1f, LabelStandardization.ScaleFor(0, 0));
 }

@@ -172,6 +172,37 @@ public class MlpTrainerTests
         Assert.True(last.ValidationLoss > 20 * last.TrainingLoss, $"validation {last.ValidationLoss}, training {last.TrainingLoss}");
     }
 
+    [Theory]
+    [InlineData(1e-6f)]
+    [InlineData(5f)]
+    [InlineData(-3e4f)]
+    public void A_constant_regression_label_is_predicted_as_that_constant(float label)
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView raw = TestData.Diabetes(ml);
+        IDataView constant = ml.Data.LoadFromEnumerable(ml.Data.CreateEnumerable<TestData.DiabetesRow>(raw, reuseRowObject: false)
+            .Select(r => new TestData.DiabetesRow { Features = r.Features, Label = label }).ToList());
+        var model = ml.Regression.Trainers.Mlp(new MlpRegressionTrainer.Options { HiddenLayerSizes = [8], NumberOfIterations = 5, Seed = 1 })
+            .Fit(constant);
+        // The scale is 2⁻²⁰ of the label's size, so outputs below 16 in standardised units land within 2⁻¹⁶ of it.
+        float[] scores = model.Transform(constant).GetColumn<float>("Score").ToArray();
+        Assert.All(scores, score => Assert.InRange(Math.Abs(score - label), 0, Math.Abs(label) / 65536));
+    }
+
+    [Fact]
+    public void Labels_near_1e_minus_13_train_as_the_same_labels_at_their_usual_scale()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView raw = ml.Transforms.NormalizeMeanVariance("Features").Fit(TestData.Diabetes(ml)).Transform(TestData.Diabetes(ml));
+        IDataView tiny = ml.Data.LoadFromEnumerable(ml.Data.CreateEnumerable<TestData.DiabetesRow>(raw, reuseRowObject: false)
+            .Select(r => new TestData.DiabetesRow { Features = r.Features, Label = r.Label * 1e-15f }).ToList());
+        var options = new MlpRegressionTrainer.Options { HiddenLayerSizes = [8], NumberOfIterations = 20, Seed = 1 };
+        double usual = ml.Regression.Evaluate(ml.Regression.Trainers.Mlp(options).Fit(raw).Transform(raw)).RSquared;
+        double small = ml.Regression.Evaluate(ml.Regression.Trainers.Mlp(options).Fit(tiny).Transform(tiny)).RSquared;
+        // Standardised, both sets give the same targets up to float round-off.
+        Assert.Equal(usual, small, 0.01);
+    }
+
     [Fact]
     public void Continued_training_starts_from_the_given_model()
     {
