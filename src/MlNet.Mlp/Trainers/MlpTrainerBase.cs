@@ -160,7 +160,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         if (validationOutputs != outputCount)
             throw Host.ExceptParam(nameof(validationSet),
                 $"Label column '{LabelColumn.Name}' gives {validationOutputs} outputs in the validation set but {outputCount} in the training set: both need the same label type and size.");
-        using TrainingRows validation = TrainingRows.Read(fitHost, channel, validationSet, featureCount);
+        using TrainingRows validation = TrainingRows.Read(fitHost, channel, validationSet, featureCount, setName: "validation");
         return ToEngineData(validation, outputCount, standardization, classWeights, "validation");
     }
 

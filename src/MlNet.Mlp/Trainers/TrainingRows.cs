@@ -87,9 +87,10 @@ internal sealed class TrainingRows : IDisposable
     /// or a finer one that a later row shows (the view is then read again with that step). Features that do not fit
     /// are read again from the start as floats.
     /// </summary>
+    /// <param name="setName">What the messages call the set: "training", or "validation" for a validation set.</param>
     /// <exception cref="InvalidOperationException">When no usable row remains.</exception>
     public static TrainingRows Read(IHost host, IChannel channel, RoleMappedData data, int featureCount, bool allowSparse = false,
-        bool allowQuantized = false)
+        bool allowQuantized = false, string setName = "training")
     {
         // Sizing the arrays once keeps peak memory at one copy of the features: growing them as rows arrive would
         // hold the old and the new array at once (up to 2.5× with 1.5× growth), and trimming them would copy again.
@@ -109,12 +110,12 @@ internal sealed class TrainingRows : IDisposable
                 break;
         }
         result ??= ReadPass(host, channel, data, featureCount, capacity, allowSparse, quantize: false, ref step)!;
-        result.ReportSkippedRows(channel, data);
+        result.ReportSkippedRows(channel, data, setName);
         if (result.RowCount == 0)
         {
             throw host.Except(result.SkippedFeatureRows + result.SkippedLabelRows + result.SkippedWeightRows > 0
-                ? $"No valid training rows: every row was skipped ({result.DescribeSkipped(data)})."
-                : "The training set is empty: it has no rows.");
+                ? $"No valid {setName} rows: every row was skipped ({result.DescribeSkipped(data)})."
+                : $"The {setName} set is empty: it has no rows.");
         }
         return result;
     }
@@ -258,21 +259,25 @@ internal sealed class TrainingRows : IDisposable
         return rows;
     }
 
-    private void ReportSkippedRows(IChannel channel, RoleMappedData data)
+    private void ReportSkippedRows(IChannel channel, RoleMappedData data, string setName)
     {
         if (SkippedFeatureRows + SkippedLabelRows + SkippedWeightRows > 0)
-            channel.Warning($"Skipped {DescribeSkipped(data)} during training; trained on {RowCount} rows.");
+            channel.Warning(setName == "training"
+                ? $"Skipped {DescribeSkipped(data)} during training; trained on {RowCount} rows."
+                : $"Skipped {DescribeSkipped(data)} in the {setName} set; {RowCount} rows remain.");
     }
 
     private string DescribeSkipped(RoleMappedData data)
     {
         var parts = new List<string>();
         if (SkippedFeatureRows > 0)
-            parts.Add($"{SkippedFeatureRows} rows with NaN or infinite values in feature column '{data.Schema.Feature!.Value.Name}'");
+            parts.Add($"{RowsText(SkippedFeatureRows)} with NaN or infinite values in feature column '{data.Schema.Feature!.Value.Name}'");
         if (SkippedLabelRows > 0)
-            parts.Add($"{SkippedLabelRows} rows with a missing value in label column '{data.Schema.Label!.Value.Name}'");
+            parts.Add($"{RowsText(SkippedLabelRows)} with a missing value in label column '{data.Schema.Label!.Value.Name}'");
         if (SkippedWeightRows > 0)
-            parts.Add($"{SkippedWeightRows} rows with a zero, negative, NaN or infinite value in weight column '{data.Schema.Weight!.Value.Name}'");
+            parts.Add($"{RowsText(SkippedWeightRows)} with a zero, negative, NaN or infinite value in weight column '{data.Schema.Weight!.Value.Name}'");
         return string.Join(", ", parts);
     }
+
+    private static string RowsText(long count) => count == 1 ? "1 row" : $"{count} rows";
 }

@@ -153,7 +153,7 @@ public class QuantizedFeatureTests
         List<Row> rows = Rows(150, seed: 4, random => random.Next(0, 5));
         rows[70].Features[3] = float.NaN;
         (PerceptronModelParameters model, List<string> log) = Fit(rows);
-        Assert.Contains(log, line => line.Contains("Skipped 1 rows with NaN or infinite values in feature column 'Features'"));
+        Assert.Contains(log, line => line.Contains("Skipped 1 row with NaN or infinite values in feature column 'Features'"));
         AssertSameModel(OnFloats(rows.Where((_, i) => i != 70)), model);
     }
 

@@ -94,6 +94,26 @@ public class MlpInputErrorTests
     }
 
     [Fact]
+    public void An_empty_or_unusable_validation_set_is_named_as_the_validation_set()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView training = ml.Data.LoadFromEnumerable(new[]
+        {
+            new BoolLabelRow { Label = true, Features = [1, 1] },
+            new BoolLabelRow { Label = false, Features = [-1, 0] },
+        });
+        IDataView empty = ml.Data.LoadFromEnumerable(Array.Empty<BoolLabelRow>());
+        IDataView unusable = ml.Data.LoadFromEnumerable(new[] { new BoolLabelRow { Label = true, Features = [float.NaN, 1] } });
+        var trainer = ml.BinaryClassification.Trainers.Mlp();
+
+        var emptyError = Assert.ThrowsAny<InvalidOperationException>(() => trainer.Fit(training, empty));
+        Assert.Contains("The validation set is empty", emptyError.Message);
+        var unusableError = Assert.ThrowsAny<InvalidOperationException>(() => trainer.Fit(training, unusable));
+        Assert.Contains("No valid validation rows", unusableError.Message);
+        Assert.Contains("1 row with NaN or infinite values in feature column 'Features'", unusableError.Message);
+    }
+
+    [Fact]
     public void Zero_valid_rows_give_a_clear_error()
     {
         var ml = new MLContext(seed: 1);
@@ -118,8 +138,8 @@ public class MlpInputErrorTests
         rows.Add(new NumericLabelRow { Label = 3, Features = [float.NaN, 0.5f] });
         var model = ml.Regression.Trainers.Mlp(hiddenLayerSizes: [4], numberOfIterations: 3).Fit(ml.Data.LoadFromEnumerable(rows));
         Assert.True(model.Model.Weights.All(layer => layer.All(float.IsFinite)));
-        Assert.Contains(messages, m => m.Contains("1 rows with NaN or infinite values in feature column 'Features'")
-            && m.Contains("1 rows with a missing value in label column 'Label'"));
+        Assert.Contains(messages, m => m.Contains("1 row with NaN or infinite values in feature column 'Features'")
+            && m.Contains("1 row with a missing value in label column 'Label'"));
     }
 
     [Fact]
