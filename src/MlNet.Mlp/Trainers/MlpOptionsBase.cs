@@ -192,6 +192,18 @@ public abstract class MlpOptionsBase
         ToEngineOptions(LossFunction.SquaredError, seed: 0, EarlyStopping).Validate();
     }
 
+    /// <summary>
+    /// A copy that later changes to this object do not reach: <see cref="HiddenLayerSizes"/> is copied too, and
+    /// <see cref="EpochCompleted"/> is shared. A trainer keeps the options it validated, so that changing them after
+    /// creating it (in a sweep, say) can neither skip the checks nor half-apply, the column names being bound already.
+    /// </summary>
+    internal MlpOptionsBase Copy()
+    {
+        var copy = (MlpOptionsBase)MemberwiseClone();
+        copy.HiddenLayerSizes = HiddenLayerSizes?.ToArray()!;
+        return copy;
+    }
+
     /// <summary>The engine's options for a Fit: these options with the task's loss, the seed and the early-stopping decision.</summary>
     internal TrainingOptions ToEngineOptions(LossFunction loss, int seed, bool earlyStopping) => new()
     {

@@ -19,11 +19,16 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
     private protected readonly TOptions TrainerOptions;
     private readonly IHostEnvironment _environment;
 
-    // The label column is made from its name only after the options are validated, so that an empty
-    // LabelColumnName gets the option's own error rather than ML.NET's.
     private protected MlpTrainerBase(IHostEnvironment env, TOptions options, string name, Func<string, SchemaShape.Column> labelColumn)
+        : this(ValidatedSnapshot(options), env, name, labelColumn)
+    {
+    }
+
+    // Takes the trainer's validated copy of the options. The label column is made from its name only after the options
+    // are validated, so that an empty LabelColumnName gets the option's own error rather than ML.NET's.
+    private MlpTrainerBase(TOptions options, IHostEnvironment env, string name, Func<string, SchemaShape.Column> labelColumn)
         : base(Contracts.CheckRef(env, nameof(env)).Register(name),
-            TrainerUtils.MakeR4VecFeature(Validated(options).FeatureColumnName),
+            TrainerUtils.MakeR4VecFeature(options.FeatureColumnName),
             labelColumn(options.LabelColumnName),
             TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
     {
@@ -52,11 +57,13 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         return TrainTransformer(trainData, initPredictor: modelParameters);
     }
 
-    private static TOptions Validated(TOptions options)
+    /// <summary>The trainer's own copy of <paramref name="options"/>, checked (<see cref="MlpOptionsBase.Copy"/>).</summary>
+    private static TOptions ValidatedSnapshot(TOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
+        var snapshot = (TOptions)options.Copy();
+        snapshot.Validate();
+        return snapshot;
     }
 
     /// <summary>The engine's loss and the output layer's activation for this task.</summary>

@@ -96,6 +96,9 @@ public sealed class PerceptronTrainer
         /// <summary>Seed for shuffling and initial weights; null takes one from the MLContext's seed. Default null.</summary>
         public int? Seed;
 
+        /// <summary>A copy that later changes to this object do not reach (every option is a value or a string).</summary>
+        internal Options Copy() => (Options)MemberwiseClone();
+
         internal void Validate()
         {
             OptionChecks.ColumnName(LabelColumnName, nameof(LabelColumnName));
@@ -114,8 +117,14 @@ public sealed class PerceptronTrainer
     private readonly IHostEnvironment _environment;
 
     internal PerceptronTrainer(IHostEnvironment env, Options options)
+        : this(ValidatedSnapshot(options), env)
+    {
+    }
+
+    // Takes the trainer's validated copy of the options (see ValidatedSnapshot).
+    private PerceptronTrainer(Options options, IHostEnvironment env)
         : base(Contracts.CheckRef(env, nameof(env)).Register(LoadName),
-            TrainerUtils.MakeR4VecFeature(ValidatedOptions(options).FeatureColumnName),
+            TrainerUtils.MakeR4VecFeature(options.FeatureColumnName),
             TrainerUtils.MakeBoolScalarLabel(options.LabelColumnName),
             TrainerUtils.MakeR4ScalarWeightColumn(options.ExampleWeightColumnName))
     {
@@ -138,11 +147,16 @@ public sealed class PerceptronTrainer
         return TrainTransformer(trainData, initPredictor: modelParameters);
     }
 
-    private static Options ValidatedOptions(Options options)
+    /// <summary>
+    /// The trainer's own copy of <paramref name="options"/>, checked: changing the options object after creating the
+    /// trainer (in a sweep, say) neither skips the checks nor half-applies, the column names having been bound already.
+    /// </summary>
+    private static Options ValidatedSnapshot(Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
+        var snapshot = options.Copy();
+        snapshot.Validate();
+        return snapshot;
     }
 
     /// <inheritdoc/>

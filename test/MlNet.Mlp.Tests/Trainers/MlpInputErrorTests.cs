@@ -114,6 +114,42 @@ public class MlpInputErrorTests
     }
 
     [Fact]
+    public void Changing_the_options_after_creating_a_trainer_changes_nothing()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = TestData.SeparableBlobs(ml, rowsPerClass: 40, seed: 2);
+        var options = new MlpBinaryTrainer.Options { HiddenLayerSizes = [4, 3], NumberOfIterations = 3, Seed = 5 };
+        var trainer = ml.BinaryClassification.Trainers.Mlp(options);
+        float[] before = trainer.Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
+
+        // What a sweep reusing one options object does; the values are ones the trainer would reject.
+        options.HiddenLayerSizes[0] = 0;
+        options.EnsembleSize = 0;
+        options.LearningRate = -1;
+        options.LabelColumnName = "";
+        float[] after = trainer.Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
+
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public void Changing_the_options_after_creating_a_perceptron_trainer_changes_nothing()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = TestData.SeparableBlobs(ml, rowsPerClass: 40, seed: 2);
+        var options = new PerceptronTrainer.Options { NumberOfIterations = 3, Seed = 5 };
+        var trainer = ml.BinaryClassification.Trainers.Perceptron(options);
+        float[] before = trainer.Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
+
+        options.NumberOfIterations = 0;
+        options.LearningRate = float.NaN;
+        options.AverageWeights = !options.AverageWeights;
+        float[] after = trainer.Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
+
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public void Zero_valid_rows_give_a_clear_error()
     {
         var ml = new MLContext(seed: 1);
