@@ -85,9 +85,9 @@ internal sealed class TrainingRows : IDisposable
     /// With <paramref name="allowQuantized"/>, other features are kept in a <see cref="QuantizedRowMatrix"/> when
     /// every value is a whole number, 0 to 255, of one step: the smallest value above 0 in the first row that has one,
     /// or a finer one that a later row shows (the view is then read again with that step). Features that do not fit
-    /// are read again from the start as floats.
+    /// are read again from the start as floats. The messages call the rows those of the <paramref name="setName"/> set
+    /// ("training", or "validation" for a validation set).
     /// </summary>
-    /// <param name="setName">What the messages call the set: "training", or "validation" for a validation set.</param>
     /// <exception cref="InvalidOperationException">When no usable row remains.</exception>
     public static TrainingRows Read(IHost host, IChannel channel, RoleMappedData data, int featureCount, bool allowSparse = false,
         bool allowQuantized = false, string setName = "training")
