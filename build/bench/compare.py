@@ -43,6 +43,10 @@ ACCURACY_EPOCHS = setting("ACCURACY_EPOCHS", 20)
 ACCURACY_SEEDS = setting("ACCURACY_SEEDS", 3)  # one seed's test accuracy swings by about ±0.005
 PERCEPTRON_FITS = setting("PERCEPTRON_FITS", 5)  # per repetition and trainer: a Fit takes a fraction of a second
 PROFILE_EPOCHS = setting("PROFILE_EPOCHS", 3)  # epoch-profile: engine epochs against the same epochs' products alone
+# GEMM sessions (ours, then oneDNN), spread over the repetitions. Five, not one per repetition: on the 2-vCPU VMs here
+# about one process in six, of either library, runs its two threads at one thread's speed (12 alternating pairs on
+# 2026-11-30: 2 of ours, 2 of oneDNN's), and a median of three then falls with two such draws.
+GEMM_SESSIONS = setting("GEMM_SESSIONS", 5)
 
 # AVX2 forced on both sides. .NET 10 reads DOTNET_EnableAVX512 (it ignores the older DOTNET_EnableAVX512F); oneDNN
 # ONEDNN_MAX_CPU_ISA; PyTorch's own kernels ATEN_CPU_CAPABILITY; OpenBLAS OPENBLAS_CORETYPE; numpy's dispatch
@@ -280,7 +284,8 @@ def environment_section(versions, loads, onednn_isas):
         f"{os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3')})",
         f"- Settings: {REPETITIONS} repetitions; ours {OUR_EPOCHS} epochs per Fit, PyTorch {TORCH_EPOCHS}, "
         f"scikit-learn {SKLEARN_EPOCHS}; accuracy runs {ACCURACY_EPOCHS} epochs × {ACCURACY_SEEDS} seeds (ours and torch+oneDNN); "
-        f"{PERCEPTRON_FITS} perceptron Fits per trainer and repetition; epoch-profile {PROFILE_EPOCHS} epochs at 1 and 2 threads",
+        f"{PERCEPTRON_FITS} perceptron Fits per trainer and repetition; epoch-profile {PROFILE_EPOCHS} epochs at 1 and 2 threads; "
+        f"{GEMM_SESSIONS} GEMM sessions (ours then oneDNN, 9 rounds each)",
     ])
 
 
@@ -297,6 +302,11 @@ def write_doc(section):
         f.write(text)
 
 
+def sessions_in_repetition(total, repetition):
+    """How many of total sessions run in this repetition: as even a share as can be, the earlier ones taking the rest."""
+    return total // REPETITIONS + (1 if repetition < total % REPETITIONS else 0)
+
+
 def run_path(path, table, loads):
     """Every measurement on one instruction-set path, into the table's columns for it."""
     table.begin(path.name)
@@ -307,7 +317,8 @@ def run_path(path, table, loads):
         mlp_repetitions.append(mlp_repetition(path))
         perceptron_ours += path.ours("perceptron-fashion", PERCEPTRON_FITS)
         perceptron_sklearn += path.python_peer("sklearn-perceptron", PERCEPTRON_FITS)
-        gemm_sessions.append((compare_gemm.run_ours("9", path.environment, path.name), compare_gemm.run_onednn("9", path.environment)))
+        for _ in range(sessions_in_repetition(GEMM_SESSIONS, repetition)):
+            gemm_sessions.append((compare_gemm.run_ours("9", path.environment, path.name), compare_gemm.run_onednn("9", path.environment)))
         for threads in (1, 2):
             profiles += path.ours("epoch-profile", threads, PROFILE_EPOCHS)
     loads.append(os.getloadavg()[0])

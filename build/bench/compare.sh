@@ -8,7 +8,7 @@
 # Settings (environment): REPETITIONS (3), OUR_EPOCHS per Fit (5), PERCEPTRON_FITS per repetition (5),
 # TORCH_EPOCHS (1) and SKLEARN_EPOCHS (1) — both are slow with Debian's reference BLAS — and ACCURACY_EPOCHS
 # (20; 0 skips the accuracy runs, ours and PyTorch+oneDNN's) with ACCURACY_SEEDS (3), and PROFILE_EPOCHS (3) for
-# epoch-profile. FASHION_MNIST_DIR points at other IDX files.
+# epoch-profile, and GEMM_SESSIONS (5, spread over the repetitions). FASHION_MNIST_DIR points at other IDX files.
 # ISA_PATHS=native skips the second pass with AVX2 forced on both sides (made only where the CPU has AVX-512).
 # Installing the Debian packages needs root; they are skipped when present. About 13 minutes per pass on 2 cores.
 set -eu
