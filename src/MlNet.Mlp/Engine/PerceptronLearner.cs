@@ -33,9 +33,9 @@ public sealed record PerceptronResult(float[] Weights, float Bias, double[] Loss
 /// binary scorer does (PredictedLabel = Score &gt; 0). Training, though, counts a row on the boundary (s = 0) as a
 /// mistake whatever its label (<see cref="TrainingError"/>). An example weight ω multiplies both the update and the
 /// loss. The loss after a pass is Σ ω(Y − y)² over the whole training set with the weights the pass ended with, y as
-/// training counts it. On data
-/// that is not linearly separable the weights keep moving from pass to pass; with <c>KeepBestWeights</c> the weights
-/// of the pass with the lowest loss are returned (Gallant's "pocket" perceptron), otherwise those of the last pass.
+/// training counts it. On data that is not linearly separable the weights keep moving from pass to pass; with
+/// <c>KeepBestWeights</c> the weights of the pass with the lowest loss are returned (Gallant's "pocket" perceptron),
+/// otherwise those of the last pass.
 /// With <c>AverageWeights</c> the weights a pass "ends with" are the average of the weights after every update step
 /// so far (every example in pattern mode, every batch in batch mode, across passes), as in ML.NET's
 /// AveragedPerceptron (Freund and Schapire's averaged perceptron): the loss, the pocket and the threshold then all

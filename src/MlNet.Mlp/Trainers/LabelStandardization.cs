@@ -56,7 +56,7 @@ internal sealed record LabelStandardization(float[] Means, float[] Scales)
     {
         double constantSpread = Math.Abs(mean) * ConstantRelativeSpread;
         float deviation = (float)standardDeviation;
-        if (standardDeviation > constantSpread && float.IsFinite(deviation) && float.IsNormal(deviation))
+        if (standardDeviation > constantSpread && float.IsNormal(deviation))
             return deviation;
         float constantScale = (float)constantSpread;
         return float.IsNormal(constantScale) ? constantScale : 1f;
