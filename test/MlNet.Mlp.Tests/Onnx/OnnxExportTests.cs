@@ -182,6 +182,46 @@ public class OnnxExportTests(ITestOutputHelper output)
             "Score", "Probability", "PredictedLabel");
     }
 
+    /// <summary>
+    /// ML.NET's ONNX context files every constant's name as a column name, so a constant named like a column of the
+    /// data would take that column's place in whatever reads it afterwards, its pass-through output included.
+    /// </summary>
+    [Fact]
+    public void Columns_named_like_the_graphs_constants_pass_through_unchanged()
+    {
+        string[] names = ["W", "B", "One", "MinusOne", "Factor", "Term", "Centre", "Saturation", "ClipBound", "Threshold", "KeyOffset"];
+        var random = new Random(4);
+        IDataView data = _ml.Data.LoadFromEnumerable(Enumerable.Range(0, 60).Select(_ => new ConstantNamedColumns
+        {
+            W = random.NextSingle(), B = random.NextSingle(), One = random.NextSingle(), MinusOne = random.NextSingle(),
+            Factor = random.NextSingle(), Term = random.NextSingle(), Centre = random.NextSingle(), Saturation = random.NextSingle(),
+            ClipBound = random.NextSingle(), Threshold = random.NextSingle(), KeyOffset = random.NextSingle(),
+        }).Select(r => { r.Label = r.W + r.B > 1; return r; }).ToList());
+        var pipeline = _ml.Transforms.Concatenate("Features", names)
+            .Append(_ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+            {
+                HiddenLayerSizes = [4], Activation = MlpActivation.HardTanh, EnsembleSize = 2, NumberOfIterations = 3, Seed = 1,
+            }));
+
+        ExportAndCompare(pipeline, data, ["Score", "Probability", "PredictedLabel", .. names]);
+    }
+
+    private sealed class ConstantNamedColumns
+    {
+        public float W { get; set; }
+        public float B { get; set; }
+        public float One { get; set; }
+        public float MinusOne { get; set; }
+        public float Factor { get; set; }
+        public float Term { get; set; }
+        public float Centre { get; set; }
+        public float Saturation { get; set; }
+        public float ClipBound { get; set; }
+        public float Threshold { get; set; }
+        public float KeyOffset { get; set; }
+        public bool Label { get; set; }
+    }
+
     private sealed class IrisColumns
     {
         [LoadColumn(0)] public float SepalLength { get; set; }

@@ -24,8 +24,8 @@ internal sealed class OnnxGraph(OnnxContext context)
     /// <summary>Y = X·Wᵀ + b for X of N × <paramref name="inputs"/>, W <paramref name="outputs"/> × <paramref name="inputs"/> row-major: one Gemm.</summary>
     public string Dense(string input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int inputs, int outputs, string? output = null)
     {
-        string w = context.AddInitializer(weights.ToArray(), [outputs, inputs], "W");
-        string b = context.AddInitializer(bias.ToArray(), [outputs], "B");
+        string w = context.AddInitializer(weights.ToArray(), [outputs, inputs], FreshName("W"));
+        string b = context.AddInitializer(bias.ToArray(), [outputs], FreshName("B"));
         output = Node("Gemm", [input, w, b], output, out OnnxNode gemm);
         gemm.AddAttribute("transB", 1L);
         return output;
@@ -45,8 +45,8 @@ internal sealed class OnnxGraph(OnnxContext context)
             case Activation.Relu:
                 return Node("Relu", [input], output, out _);
             case Activation.HardTanh:
-                string atLeastMinusOne = Node("Max", [input, context.AddInitializer(-1f, "MinusOne")], null, out _);
-                return Node("Min", [atLeastMinusOne, context.AddInitializer(1f, "One")], output, out _);
+                string atLeastMinusOne = Node("Max", [input, context.AddInitializer(-1f, FreshName("MinusOne"))], null, out _);
+                return Node("Min", [atLeastMinusOne, context.AddInitializer(1f, FreshName("One"))], output, out _);
             case Activation.Softmax:
                 output = Node("Softmax", [input], output, out OnnxNode softmax);
                 // Before opset 13 Softmax flattens everything after `axis` into the class dimension: axis 1 of N × K.
@@ -59,11 +59,11 @@ internal sealed class OnnxGraph(OnnxContext context)
 
     /// <summary>X ⊙ f, with f broadcast along the rows (one factor per column).</summary>
     public string Multiply(string input, ReadOnlySpan<float> factors, string? output = null) =>
-        Node("Mul", [input, context.AddInitializer(factors.ToArray(), [factors.Length], "Factor")], output, out _);
+        Node("Mul", [input, context.AddInitializer(factors.ToArray(), [factors.Length], FreshName("Factor"))], output, out _);
 
     /// <summary>X + t, with t broadcast along the rows (one term per column).</summary>
     public string Add(string input, ReadOnlySpan<float> terms, string? output = null) =>
-        Node("Add", [input, context.AddInitializer(terms.ToArray(), [terms.Length], "Term")], output, out _);
+        Node("Add", [input, context.AddInitializer(terms.ToArray(), [terms.Length], FreshName("Term"))], output, out _);
 
     /// <summary>
     /// The robust input stage of <see cref="RobustFeatureScaling"/>: z = (X − centre) ⊙ (1/scale), t = z/τ held within
@@ -73,21 +73,21 @@ internal sealed class OnnxGraph(OnnxContext context)
     public string RobustScaling(string input, RobustFeatureScaling scaling, string? output = null)
     {
         float[] inverseScale = scaling.Scale.ToArray().Select(s => 1f / s).ToArray();
-        string centered = Node("Sub", [input, context.AddInitializer(scaling.Center.ToArray(), [scaling.FeatureCount], "Centre")], null, out _);
+        string centered = Node("Sub", [input, context.AddInitializer(scaling.Center.ToArray(), [scaling.FeatureCount], FreshName("Centre"))], null, out _);
         string z = Multiply(centered, inverseScale);
-        string unbounded = Node("Mul", [z, context.AddInitializer(1f / RobustFeatureScaling.ClipBound, "InverseClipBound")], null, out _);
-        string atLeast = Node("Max", [unbounded, context.AddInitializer(-RobustFeatureScaling.SaturationPoint, "NegativeSaturation")], null, out _);
-        string t = Node("Min", [atLeast, context.AddInitializer(RobustFeatureScaling.SaturationPoint, "Saturation")], null, out _);
+        string unbounded = Node("Mul", [z, context.AddInitializer(1f / RobustFeatureScaling.ClipBound, FreshName("InverseClipBound"))], null, out _);
+        string atLeast = Node("Max", [unbounded, context.AddInitializer(-RobustFeatureScaling.SaturationPoint, FreshName("NegativeSaturation"))], null, out _);
+        string t = Node("Min", [atLeast, context.AddInitializer(RobustFeatureScaling.SaturationPoint, FreshName("Saturation"))], null, out _);
         string tSquared = Node("Mul", [t, t], null, out _);
-        string onePlus = Node("Add", [tSquared, context.AddInitializer(1f, "One")], null, out _);
+        string onePlus = Node("Add", [tSquared, context.AddInitializer(1f, FreshName("One"))], null, out _);
         string root = Node("Sqrt", [onePlus], null, out _);
-        string scaled = Node("Mul", [t, context.AddInitializer(RobustFeatureScaling.ClipBound, "ClipBound")], null, out _);
+        string scaled = Node("Mul", [t, context.AddInitializer(RobustFeatureScaling.ClipBound, FreshName("ClipBound"))], null, out _);
         return Node("Div", [scaled, root], output, out _);
     }
 
     /// <summary>X &gt; t elementwise, as Booleans of X's shape (false for NaN).</summary>
     public string GreaterThan(string input, float threshold, string? output = null) =>
-        Node("Greater", [input, context.AddInitializer(threshold, "Threshold")], output, out _);
+        Node("Greater", [input, context.AddInitializer(threshold, FreshName("Threshold"))], output, out _);
 
     /// <summary>The elementwise mean of same-shaped tensors (ONNX's variadic Mean).</summary>
     public string Mean(IReadOnlyList<string> inputs, string? output = null) => Node("Mean", inputs.ToArray(), output, out _);
@@ -101,16 +101,30 @@ internal sealed class OnnxGraph(OnnxContext context)
         string index = Node("ArgMax", [scores], null, out OnnxNode argMax);
         argMax.AddAttribute("axis", 1L);
         argMax.AddAttribute("keepdims", 1L);
-        string key = Node("Add", [index, context.AddInitializer(1L, "KeyOffset")], null, out _);
+        string key = Node("Add", [index, context.AddInitializer(1L, FreshName("KeyOffset"))], null, out _);
         output = Node("Cast", [key], output, out OnnxNode cast);
         cast.AddAttribute("to", typeof(uint));
         return output;
     }
 
+    /// <summary>
+    /// A name for a new tensor that no column of the data has. ML.NET's context files the name of every tensor it adds,
+    /// constants and intermediates alike, as a column name: a tensor named like a column of the data (a feature "W",
+    /// say) would take that column's place in every node and output that reads the column afterwards, its
+    /// pass-through output included.
+    /// </summary>
+    private string FreshName(string prefix)
+    {
+        string name = prefix;
+        for (int suffix = 0; context.ContainsColumn(name); suffix++)
+            name = prefix + suffix;
+        return name;
+    }
+
     private string Node(string opType, string[] inputs, string? output, out OnnxNode node)
     {
         // The runtime infers intermediate shapes, so intermediates are declared without a type (as ML.NET's own exports do).
-        output ??= context.AddIntermediateVariable(null, opType + "Output", skip: true);
+        output ??= context.AddIntermediateVariable(null, FreshName(opType + "Output"), skip: true);
         node = context.CreateNode(opType, inputs, [output], context.GetNodeName(opType), StandardDomain);
         return output;
     }
