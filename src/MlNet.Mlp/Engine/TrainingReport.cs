@@ -43,6 +43,10 @@ public sealed class TrainingReport
     /// <summary>Per-epoch numbers, in order.</summary>
     public IReadOnlyList<EpochSummary> Epochs { get; }
 
+    /// <summary>This report with every epoch marked as ensemble member <paramref name="member"/>'s.</summary>
+    internal TrainingReport ForMember(int member) =>
+        new(Epochs.Select(epoch => epoch with { Member = member }).ToArray(), BestEpoch, StopReason, RestoredBestWeights, ValidationExampleCount);
+
     /// <summary>Number of epochs run.</summary>
     public int EpochCount => Epochs.Count;
 

@@ -47,7 +47,8 @@ internal static class MlpNetworkFormat
         for (int k = 1; k <= further; k++)
         {
             members.Add(ReadNetwork(host, ctx).WithInputScaling(stage));
-            reports.Add(ReadReport(host, ctx));
+            // A member's place in the file is its index, which the report's epochs carry (not written).
+            reports.Add(ReadReport(host, ctx).ForMember(k));
         }
         try
         {

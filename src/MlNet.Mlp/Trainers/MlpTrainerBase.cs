@@ -145,7 +145,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             channel.Info($"{(starts.Length > 1 ? $"Member {k + 1}: stopped" : "Stopped")} after {report.EpochCount} epochs " +
                 $"({report.StopReason}); best epoch {report.BestEpoch}.");
         }
-        return CreateModel(new MlpEnsemble(results.Select(r => scaling.ToModelSpace(r.Network)).ToArray()), results.Select(r => r.Report).ToArray(),
+        return CreateModel(new MlpEnsemble(results.Select(r => scaling.ToModelSpace(r.Network)).ToArray()), results.Select((r, k) => r.Report.ForMember(k)).ToArray(),
             standardization);
     }
 

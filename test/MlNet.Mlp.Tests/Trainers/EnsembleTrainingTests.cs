@@ -42,6 +42,27 @@ public class EnsembleTrainingTests
     }
 
     [Fact]
+    public void EachMembersReportMarksItsEpochsWithItsIndexBeforeAndAfterSaving()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = TestData.BreastCancer(ml);
+        var model = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options
+        {
+            HiddenLayerSizes = [4], NumberOfIterations = 3, Seed = 3, EnsembleSize = 3,
+        }).Fit(data);
+        using var zip = new MemoryStream();
+        ml.Model.Save(model, data.Schema, zip);
+        zip.Position = 0;
+        var loaded = (BinaryPredictionTransformer<MlpBinaryModelParameters>)new MLContext().Model.Load(zip, out _);
+
+        foreach (MlpBinaryModelParameters parameters in new[] { model.Model, loaded.Model })
+        {
+            for (int k = 0; k < 3; k++)
+                Assert.All(parameters.MemberTrainingReports[k].Epochs, epoch => Assert.Equal(k, epoch.Member));
+        }
+    }
+
+    [Fact]
     public void ContinuingFromAnEnsembleTrainsEveryMember()
     {
         var ml = new MLContext(seed: 1);
