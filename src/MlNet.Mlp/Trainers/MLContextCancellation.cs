@@ -10,8 +10,14 @@ public static class MLContextCancellation
     /// <summary>
     /// Stops every training running on <paramref name="mlContext"/>: our trainers check before every mini-batch and
     /// throw <see cref="OperationCanceledException"/>. Unlike ML.NET's own (internal) cancellation, the context stays
-    /// usable: a later <c>Fit</c> runs normally.
+    /// usable: estimators created afterwards, and this library's trainers whenever they were created, <c>Fit</c>
+    /// normally.
     /// </summary>
+    /// <remarks>
+    /// ML.NET's own estimators created before the call (a normaliser, an ML.NET trainer) stay cancelled, since ML.NET
+    /// cancels a training by marking the host of its estimator, for good; create them, and so the pipeline, again.
+    /// Ours are not affected because each of their Fits registers a host of its own.
+    /// </remarks>
     public static void CancelExecution(this MLContext mlContext)
     {
         ArgumentNullException.ThrowIfNull(mlContext);

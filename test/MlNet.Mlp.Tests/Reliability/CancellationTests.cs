@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using MlNet.Mlp.Engine;
+using MlNet.Mlp.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -68,6 +69,22 @@ public class CancellationTests(ITestOutputHelper output)
         // after cancelling is printed, not asserted: in a full parallel test run this thread's own wake-up can be
         // late by more than a short epoch.
         Assert.Equal(1, Volatile.Read(ref lastEpochCompleted));
+    }
+
+    [Fact]
+    public void After_a_cancel_our_trainers_and_new_estimators_fit_and_earlier_ML_NET_estimators_stay_cancelled()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = TestData.BreastCancer(ml);
+        var ours = ml.BinaryClassification.Trainers.Mlp(new MlpBinaryTrainer.Options { HiddenLayerSizes = [4], NumberOfIterations = 2, Seed = 1 });
+        var earlierNormalizer = ml.Transforms.NormalizeMinMax("Features");
+
+        ml.CancelExecution();
+
+        Assert.Equal(2, ours.Fit(data).Model.TrainingReport.EpochCount);
+        Assert.NotNull(ml.Transforms.NormalizeMinMax("Features").Fit(data));
+        // As the README says: ML.NET marks its estimators' hosts for good, so a pipeline is built again after a cancel.
+        Assert.ThrowsAny<OperationCanceledException>(() => earlierNormalizer.Fit(data));
     }
 
     [Fact]
