@@ -228,16 +228,19 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         }
     }
 
+    /// <summary>What errors about the model to continue from call it: the name of Fit's parameter that takes it.</summary>
+    private const string ModelParametersParameter = "modelParameters";
+
     private TModel? CheckInitialModel(IPredictor? initialPredictor, int featureCount, int outputCount)
     {
         if (initialPredictor is null)
             return null;
         if (initialPredictor is not TModel initial)
-            throw Host.ExceptParam(nameof(initialPredictor), $"The model to continue from is a {initialPredictor.GetType().Name}, not a {typeof(TModel).Name}.");
+            throw Host.ExceptParam(ModelParametersParameter, $"The model to continue from is a {initialPredictor.GetType().Name}, not a {typeof(TModel).Name}.");
         if (initial.FeatureCount != featureCount)
-            throw Host.ExceptParam(nameof(initialPredictor), $"The model to continue from takes {initial.FeatureCount} features, but feature column '{FeatureColumn.Name}' has {featureCount}.");
+            throw Host.ExceptParam(ModelParametersParameter, $"The model to continue from takes {initial.FeatureCount} features, but feature column '{FeatureColumn.Name}' has {featureCount}.");
         if (initial.Network.OutputCount != outputCount)
-            throw Host.ExceptParam(nameof(initialPredictor), $"The model to continue from has {initial.Network.OutputCount} outputs, but the label needs {outputCount}.");
+            throw Host.ExceptParam(ModelParametersParameter, $"The model to continue from has {initial.Network.OutputCount} outputs, but the label needs {outputCount}.");
         return initial;
     }
 

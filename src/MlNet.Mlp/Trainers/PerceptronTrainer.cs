@@ -188,11 +188,12 @@ public sealed class PerceptronTrainer
         RoleMappedData data = context.TrainingSet;
         data.CheckFeatureFloatVector(out int featureCount);
         var initial = context.InitialPredictor as PerceptronModelParameters;
-        Host.CheckParam(context.InitialPredictor is null || initial is not null, nameof(context),
+        // Errors about the model to continue from name the parameter the user passed it in: Fit's modelParameters.
+        Host.CheckParam(context.InitialPredictor is null || initial is not null, "modelParameters",
             "The model to continue from is not a PerceptronModelParameters.");
         if (initial is not null && initial.FeatureCount != featureCount)
         {
-            throw Host.ExceptParam(nameof(context),
+            throw Host.ExceptParam("modelParameters",
                 $"The model to continue from has {initial.FeatureCount} features, but feature column '{FeatureColumn.Name}' has {featureCount}.");
         }
 

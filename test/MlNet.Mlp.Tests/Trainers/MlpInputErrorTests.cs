@@ -150,6 +150,33 @@ public class MlpInputErrorTests
     }
 
     [Fact]
+    public void A_model_to_continue_from_with_other_features_is_named_as_Fits_modelParameters()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView twoFeatures = TestData.SeparableBlobs(ml, rowsPerClass: 20, seed: 2);
+        IDataView threeFeatures = ml.Data.LoadFromEnumerable(ml.Data.CreateEnumerable<TestData.BinaryRow>(twoFeatures, reuseRowObject: false)
+            .Select(r => new ThreeFeatureRow { Label = r.Label, Features = [.. r.Features, 0] }).ToList());
+        var mlp = ml.BinaryClassification.Trainers.Mlp(hiddenLayerSizes: [3], numberOfIterations: 1);
+        var perceptron = ml.BinaryClassification.Trainers.Perceptron(numberOfIterations: 1);
+
+        var mlpError = Assert.ThrowsAny<ArgumentException>(() => mlp.Fit(threeFeatures, mlp.Fit(twoFeatures).Model));
+        var perceptronError = Assert.ThrowsAny<ArgumentException>(() => perceptron.Fit(threeFeatures, perceptron.Fit(twoFeatures).Model));
+
+        Assert.Equal("modelParameters", mlpError.ParamName);
+        Assert.Equal("modelParameters", perceptronError.ParamName);
+        Assert.Contains("feature column 'Features' has 3", mlpError.Message);
+        Assert.Contains("feature column 'Features' has 3", perceptronError.Message);
+    }
+
+    private sealed class ThreeFeatureRow
+    {
+        public bool Label { get; set; }
+
+        [VectorType(3)]
+        public float[] Features { get; set; } = [];
+    }
+
+    [Fact]
     public void Zero_valid_rows_give_a_clear_error()
     {
         var ml = new MLContext(seed: 1);
