@@ -66,6 +66,13 @@ internal static class LossFunctions
         _ => outputActivation == Activation.Softmax || (outputActivation == Activation.Sigmoid && outputCount == 1),
     };
 
+    /// <summary>
+    /// The class of each example of <paramref name="targets"/>, for a split that keeps class proportions; null when the
+    /// targets are not class labels (see <see cref="IsClassification"/>).
+    /// </summary>
+    public static Func<int, int>? ClassSelector(LossFunction loss, Activation outputActivation, int outputCount, float[] targets) =>
+        IsClassification(loss, outputActivation, outputCount) ? row => ClassOf(loss, targets, row, outputCount) : null;
+
     /// <summary>The class of example <paramref name="row"/> of a classification target array (see <see cref="IsClassification"/>).</summary>
     public static int ClassOf(LossFunction loss, ReadOnlySpan<float> targets, int row, int outputCount)
     {

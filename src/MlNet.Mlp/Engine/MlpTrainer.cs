@@ -59,9 +59,7 @@ public sealed class MlpTrainer
             return (DataSubset.All(training), DataSubset.All(validation));
         if (!Options.EarlyStopping)
             return (DataSubset.All(training), null);
-        Func<int, int>? classOf = LossFunctions.IsClassification(Options.Loss, network.OutputLayer.Activation, network.OutputCount)
-            ? i => LossFunctions.ClassOf(Options.Loss, training.Targets, i, network.OutputCount)
-            : null;
+        Func<int, int>? classOf = LossFunctions.ClassSelector(Options.Loss, network.OutputLayer.Activation, network.OutputCount, training.Targets);
         var random = new DeterministicRandom(Options.Seed, DeterministicRandom.Stream.ValidationSplit);
         (int[] trainingIndices, int[] validationIndices) = ValidationSplit.Split(training.ExampleCount, Options.ValidationFraction, classOf, random);
         return (new DataSubset(training, trainingIndices), new DataSubset(training, validationIndices));

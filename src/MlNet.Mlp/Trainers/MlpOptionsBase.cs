@@ -122,8 +122,9 @@ public abstract class MlpOptionsBase
     /// <summary>
     /// Stop when the monitored validation figure has not improved for <see cref="EarlyStoppingPatience"/> epochs, and
     /// return the weights of the best epoch. The validation set is the one passed to <c>Fit(train, validation)</c>, or
-    /// else a seeded <see cref="ValidationFraction"/> split of the training set (stratified for classification). When
-    /// that split would hold fewer than 10 rows, training runs without early stopping and says so in the log. Default true.
+    /// else a seeded <see cref="ValidationFraction"/> split of the training set (stratified for classification:
+    /// round(fraction × rows) of each class). When that split would hold fewer than 10 validation rows or no training
+    /// row, training runs on all rows without early stopping and says so in the log. Default true.
     /// </summary>
     public bool EarlyStopping = TrainingDefaults.EarlyStopping;
 

@@ -119,7 +119,7 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
             : null;
 
         int seed = TrainerOptions.Seed ?? Host.Rand.Next();
-        TrainingOptions engineOptions = EngineOptions(channel, LossAndOutput.Loss, seed, training.RowCount, engineValidation is not null);
+        TrainingOptions engineOptions = EngineOptions(channel, LossAndOutput.Loss, seed, engineTraining, outputCount, engineValidation is not null);
         var scaling = InputScalingPlan.Create(EngineEnums.ToEngine(TrainerOptions.FeatureScaling), engineTraining, training.ArrivedSparse,
             initial, channel, FeatureColumn.Name, engineOptions.ThreadCount);
         scaling.Apply(engineTraining);
@@ -244,18 +244,30 @@ public abstract class MlpTrainerBase<TTransformer, TModel, TOptions> : TrainerEs
         return initial;
     }
 
-    private TrainingOptions EngineOptions(IChannel channel, LossFunction loss, int seed, int trainingRows, bool hasValidationSet)
+    private TrainingOptions EngineOptions(IChannel channel, LossFunction loss, int seed, TrainingData training, int outputCount, bool hasValidationSet)
     {
         TOptions o = TrainerOptions;
-        bool earlyStopping = o.EarlyStopping;
-        if (earlyStopping && !hasValidationSet && trainingRows * o.ValidationFraction < TrainingDefaults.MinValidationRows)
-        {
-            channel.Warning($"EarlyStopping is on, but {o.ValidationFraction:P0} of {trainingRows} rows is fewer than " +
-                $"{TrainingDefaults.MinValidationRows} validation rows: training on all rows without early stopping. " +
-                "Pass a validation set to Fit(train, validation) to stop early on small data.");
-            earlyStopping = false;
-        }
+        bool earlyStopping = o.EarlyStopping && (hasValidationSet || SplitLeavesBothSides(channel, training, outputCount));
         return o.ToEngineOptions(loss, seed, earlyStopping);
+    }
+
+    /// <summary>
+    /// Whether the early-stopping split the engine will make leaves at least <see cref="TrainingDefaults.MinValidationRows"/>
+    /// validation rows and a training row; warns when not. Counted as the split counts, per class for classification:
+    /// 50 classes of 2 rows give no validation row at 20%, where 20% of 100 rows suggests 20.
+    /// </summary>
+    private bool SplitLeavesBothSides(IChannel channel, TrainingData training, int outputCount)
+    {
+        float fraction = TrainerOptions.ValidationFraction;
+        Func<int, int>? classOf = LossFunctions.ClassSelector(LossAndOutput.Loss, LossAndOutput.OutputActivation, outputCount, training.Targets);
+        (int trainingRows, int validationRows) = ValidationSplit.Sizes(training.ExampleCount, fraction, classOf);
+        if (validationRows >= TrainingDefaults.MinValidationRows && trainingRows > 0)
+            return true;
+        string split = classOf is null ? $"{fraction:P0} of {training.ExampleCount} rows" : $"{fraction:P0} of each class's rows ({training.ExampleCount} in all)";
+        channel.Warning($"EarlyStopping is on, but {split} gives {validationRows} validation and {trainingRows} training rows, and " +
+            $"early stopping needs at least {TrainingDefaults.MinValidationRows} validation rows and a training row: training on all rows " +
+            "without early stopping. Pass a validation set to Fit(train, validation) to stop early on such data.");
+        return false;
     }
 
     private protected static SchemaShape.Column ScoreColumn(SchemaShape.Column.VectorKind kind, SchemaShape? annotations = null) =>

@@ -135,6 +135,32 @@ public class TrainingLoopTests
         Assert.Empty(training.Intersect(validation));
     }
 
+    [Theory]
+    [InlineData(150, 3, 0.2f)]
+    [InlineData(100, 50, 0.2f)]
+    [InlineData(450, 3, 0.0225f)]
+    [InlineData(97, 7, 0.35f)]
+    [InlineData(40, 0, 0.999f)]
+    public void SplitSizesAreTheSizesTheSplitMakes(int count, int classes, float fraction)
+    {
+        Func<int, int>? classOf = classes > 0 ? i => i * 7 % classes : null;
+        (int training, int validation) = ValidationSplit.Sizes(count, fraction, classOf);
+        int expectedValidation;
+        try
+        {
+            (int[] split, int[] held) = ValidationSplit.Split(count, fraction, classOf, new DeterministicRandom(2, DeterministicRandom.Stream.ValidationSplit));
+            Assert.Equal(split.Length, training);
+            expectedValidation = held.Length;
+        }
+        catch (ArgumentException)
+        {
+            // The split refuses to leave a side empty; the sizes say which.
+            Assert.True(training == 0 || validation == 0);
+            return;
+        }
+        Assert.Equal(expectedValidation, validation);
+    }
+
     [Fact]
     public void DivergenceThrowsNamingTheEpochAndNeverReturnsNaNWeights()
     {

@@ -176,6 +176,38 @@ public class MlpInputErrorTests
         public float[] Features { get; set; } = [];
     }
 
+    [Theory]
+    [InlineData(50, 2, 0.2f, 0)]
+    [InlineData(3, 150, 0.0225f, 9)]
+    [InlineData(2, 40, 0.99f, 80)]
+    public void Early_stopping_is_skipped_with_a_warning_when_the_per_class_split_leaves_too_few_rows(
+        int classes, int rowsPerClass, float fraction, int validationRowsTheSplitWouldGive)
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        IDataView data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, classes * rowsPerClass)
+            .Select(i => new KeyLabelRow { Label = (uint)(i % classes), Features = [i % classes, (i * 7919) % 13] }).ToList());
+        var trainer = ml.MulticlassClassification.Trainers.Mlp(new MlpMulticlassTrainer.Options
+        {
+            HiddenLayerSizes = [4], NumberOfIterations = 2, ValidationFraction = fraction, Seed = 1,
+        });
+
+        var model = trainer.Fit(data).Model;
+
+        Assert.Equal(0, model.TrainingReport.ValidationExampleCount);
+        Assert.Contains(messages, m => m.Contains($"gives {validationRowsTheSplitWouldGive} validation and") && m.Contains("without early stopping"));
+    }
+
+    private sealed class KeyLabelRow
+    {
+        [KeyType(50)]
+        public uint Label { get; set; }
+
+        [VectorType(2)]
+        public float[] Features { get; set; } = [];
+    }
+
     [Fact]
     public void Zero_valid_rows_give_a_clear_error()
     {
