@@ -9,7 +9,7 @@ public sealed class TrainingDivergedException : InvalidOperationException
     /// <summary>Creates the exception for the epoch (1-based) in which the divergence was detected.</summary>
     public TrainingDivergedException(int epoch, double loss, float learningRate)
         : base($"Training diverged in epoch {epoch}: the loss became {loss}. Try a lower learning rate than {learningRate} " +
-               "(and check that the features are scaled).")
+               "(and check that the features are scaled, and that L2Regularization and WeightDecay are not large).")
     {
         Epoch = epoch;
         Loss = loss;

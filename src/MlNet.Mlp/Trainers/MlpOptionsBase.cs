@@ -34,10 +34,10 @@ public abstract class MlpOptionsBase
     /// first layer afterwards so the model takes raw features; <see cref="MlpFeatureScaling.Robust"/>
     /// x̂ = z/√(1 + (z/3)²) with z = (x − median)/IQR (half the range when the IQR is 0), kept as the model's input
     /// stage; <see cref="MlpFeatureScaling.None"/> leaves them. When the features arrive as sparse vectors
-    /// (FeaturizeText, OneHotEncoding: a first row storing at most a tenth of its values), Robust standardises instead
-    /// and only the features non-zero in at least half the rows are standardised, with a line in the log: scaling a
-    /// rare n-gram by its tiny deviation turns its few occurrences into huge inputs (text accuracy fell from 0.91 to
-    /// 0.61 in our test). Default <see cref="MlpFeatureScaling.Robust"/>.
+    /// (FeaturizeText, OneHotEncoding: at least half the rows sparse buffers, and at most a tenth of all values
+    /// stored), Robust standardises instead and only the features non-zero in at least half the rows are standardised,
+    /// with a line in the log: scaling a rare n-gram by its tiny deviation turns its few occurrences into huge inputs
+    /// (text accuracy fell from 0.91 to 0.61 in our test). Default <see cref="MlpFeatureScaling.Robust"/>.
     /// </summary>
     public MlpFeatureScaling FeatureScaling = EngineEnums.ToPublic(TrainingDefaults.FeatureScaling);
 
@@ -71,7 +71,10 @@ public abstract class MlpOptionsBase
     /// </summary>
     public MlpLearningRateSchedule LearningRateSchedule = EngineEnums.ToPublic(TrainingDefaults.LearningRateSchedule);
 
-    /// <summary>Epochs of linear warm-up of the Cosine schedule. Default 0. Range: [0, NumberOfIterations).</summary>
+    /// <summary>
+    /// Epochs of linear warm-up of the Cosine schedule. Default 0. Range: ≥ 0, and below NumberOfIterations with the
+    /// Cosine schedule; the other schedules ignore it.
+    /// </summary>
     public int WarmupEpochs = TrainingDefaults.WarmupEpochs;
 
     /// <summary>The schedules' floor as a fraction of η: where Cosine ends, below which ReduceOnPlateau never goes. Default 0.01. Range: [0, 1].</summary>
