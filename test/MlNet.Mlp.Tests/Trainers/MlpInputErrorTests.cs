@@ -117,35 +117,37 @@ public class MlpInputErrorTests
     public void Changing_the_options_after_creating_a_trainer_changes_nothing()
     {
         var ml = new MLContext(seed: 1);
-        IDataView data = TestData.SeparableBlobs(ml, rowsPerClass: 40, seed: 2);
         var options = new MlpBinaryTrainer.Options { HiddenLayerSizes = [4, 3], NumberOfIterations = 3, Seed = 5 };
-        var trainer = ml.BinaryClassification.Trainers.Mlp(options);
-        float[] before = trainer.Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
-
         // What a sweep reusing one options object does; the values are ones the trainer would reject.
-        options.HiddenLayerSizes[0] = 0;
-        options.EnsembleSize = 0;
-        options.LearningRate = -1;
-        options.LabelColumnName = "";
-        float[] after = trainer.Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
-
-        Assert.Equal(before, after);
+        AssertChangingOptionsAfterwardsChangesNothing(ml, ml.BinaryClassification.Trainers.Mlp(options), () =>
+        {
+            options.HiddenLayerSizes[0] = 0;
+            options.EnsembleSize = 0;
+            options.LearningRate = -1;
+            options.LabelColumnName = "";
+        });
     }
 
     [Fact]
     public void Changing_the_options_after_creating_a_perceptron_trainer_changes_nothing()
     {
         var ml = new MLContext(seed: 1);
-        IDataView data = TestData.SeparableBlobs(ml, rowsPerClass: 40, seed: 2);
         var options = new PerceptronTrainer.Options { NumberOfIterations = 3, Seed = 5 };
-        var trainer = ml.BinaryClassification.Trainers.Perceptron(options);
+        AssertChangingOptionsAfterwardsChangesNothing(ml, ml.BinaryClassification.Trainers.Perceptron(options), () =>
+        {
+            options.NumberOfIterations = 0;
+            options.LearningRate = float.NaN;
+            options.AverageWeights = !options.AverageWeights;
+        });
+    }
+
+    private static void AssertChangingOptionsAfterwardsChangesNothing<TTransformer>(MLContext ml, IEstimator<TTransformer> trainer, Action changeOptions)
+        where TTransformer : ITransformer
+    {
+        IDataView data = TestData.SeparableBlobs(ml, rowsPerClass: 40, seed: 2);
         float[] before = trainer.Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
-
-        options.NumberOfIterations = 0;
-        options.LearningRate = float.NaN;
-        options.AverageWeights = !options.AverageWeights;
+        changeOptions();
         float[] after = trainer.Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
-
         Assert.Equal(before, after);
     }
 
