@@ -88,6 +88,24 @@ public class MultiOutputEvaluationTests
     }
 
     [Fact]
+    public void A_NaN_probability_is_left_out_of_the_AUC_as_MLNET_leaves_out_a_NaN_score()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(5);
+        var rows = Enumerable.Range(0, 40).Select(i => new ScoredMultiLabelRow
+        {
+            Label = [i % 3 == 0, i % 2 == 0],
+            Probability = [i == 7 || i == 12 ? float.NaN : random.NextSingle(), random.NextSingle()],
+            PredictedLabel = [false, false],
+        }).ToList();
+
+        MultiLabelClassificationMetrics metrics = ml.BinaryClassification.EvaluateMultiLabel(ml.Data.LoadFromEnumerable(rows));
+
+        var binary = ml.Data.LoadFromEnumerable(rows.Select(r => new BinaryScoreRow { Label = r.Label[0], Score = r.Probability[0], PredictedLabel = false }));
+        Assert.Equal(ml.BinaryClassification.EvaluateNonCalibrated(binary).AreaUnderRocCurve, metrics.PerLabel[0].AreaUnderRocCurve, 12);
+    }
+
+    [Fact]
     public void A_label_with_one_class_has_an_undefined_AUC_and_an_F1_of_0_without_positives()
     {
         var ml = new MLContext(seed: 1);

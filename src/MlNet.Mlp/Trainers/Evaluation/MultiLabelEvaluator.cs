@@ -62,13 +62,22 @@ internal static class MultiLabelEvaluator
 
     /// <summary>
     /// The Mann–Whitney form of the ROC AUC: (sum of the positives' ranks − P(P + 1)/2) / (P·N), tied probabilities
-    /// sharing their mean rank; NaN without both classes.
+    /// sharing their mean rank; NaN without both classes. Rows with a NaN probability are left out, as ML.NET's
+    /// binary evaluator leaves out a NaN score: sorted, each would take a rank of its own below every number.
     /// </summary>
     internal static double AreaUnderRocCurve(ReadOnlySpan<bool> truth, ReadOnlySpan<float> probability)
     {
-        int n = truth.Length;
-        int[] order = Enumerable.Range(0, n).ToArray();
-        float[] keys = probability.ToArray();
+        var kept = new List<int>(truth.Length);
+        for (int row = 0; row < truth.Length; row++)
+        {
+            if (!float.IsNaN(probability[row]))
+                kept.Add(row);
+        }
+        int[] order = kept.ToArray();
+        int n = order.Length;
+        float[] keys = new float[n];
+        for (int k = 0; k < n; k++)
+            keys[k] = probability[order[k]];
         Array.Sort(keys, order);
         double positiveRankSum = 0;
         long positives = 0;
