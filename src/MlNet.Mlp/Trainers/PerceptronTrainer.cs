@@ -147,6 +147,9 @@ public sealed class PerceptronTrainer
         return TrainTransformer(trainData, initPredictor: modelParameters);
     }
 
+    /// <summary>What errors about the model to continue from call it: the name of Fit's parameter that takes it.</summary>
+    private const string ModelParametersParameter = "modelParameters";
+
     /// <summary>
     /// The trainer's own copy of <paramref name="options"/>, checked: changing the options object after creating the
     /// trainer (in a sweep, say) neither skips the checks nor half-applies, the column names having been bound already.
@@ -188,12 +191,11 @@ public sealed class PerceptronTrainer
         RoleMappedData data = context.TrainingSet;
         data.CheckFeatureFloatVector(out int featureCount);
         var initial = context.InitialPredictor as PerceptronModelParameters;
-        // Errors about the model to continue from name the parameter the user passed it in: Fit's modelParameters.
-        Host.CheckParam(context.InitialPredictor is null || initial is not null, "modelParameters",
+        Host.CheckParam(context.InitialPredictor is null || initial is not null, ModelParametersParameter,
             "The model to continue from is not a PerceptronModelParameters.");
         if (initial is not null && initial.FeatureCount != featureCount)
         {
-            throw Host.ExceptParam("modelParameters",
+            throw Host.ExceptParam(ModelParametersParameter,
                 $"The model to continue from has {initial.FeatureCount} features, but feature column '{FeatureColumn.Name}' has {featureCount}.");
         }
 
